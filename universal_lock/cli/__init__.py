@@ -1,0 +1,80 @@
+"""The ``ulock`` command line: the only layer that prints.
+
+Commands are thin: they parse options, call one operation, and render its result
+or its error. Heavy modules are imported inside the command functions so that
+``ulock --help`` and ``ulock lock --check`` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from universal_lock.errors import Interrupted, UlockError
+
+app = typer.Typer(
+    name="ulock",
+    help="One PEP 751 lockfile that is right on every platform your project supports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from universal_lock import __version__
+
+        typer.echo(f"ulock {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """One PEP 751 lockfile that is right on every platform your project supports."""
+
+
+def report_error(error: UlockError) -> None:
+    """Print ``error`` to stderr the way every command does: ``error: ...`` then hints."""
+    from rich.console import Console
+
+    console = Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False)
+    console.print(f"[bold red]error[/]: {error.message}", markup=True, soft_wrap=True)
+    if error.hint:
+        console.print(f"\n[bold cyan]hint[/]: {error.hint}", markup=True, soft_wrap=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``ulock`` script: run the app and map errors to exit codes."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except UlockError as error:
+        report_error(error)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        report_error(Interrupted("interrupted"))
+        sys.exit(Interrupted.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        report_error(Interrupted("interrupted"))
+        sys.exit(Interrupted.exit_code)
+    except Exception as error:
+        # typer's bundled click raises usage errors that know how to show themselves
+        # (exit code 2) and the no-arguments help screen; anything else is a bug.
+        show = getattr(error, "show", None)
+        exit_code = getattr(error, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
+        raise

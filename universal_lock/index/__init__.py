@@ -1,0 +1,1 @@
+"""universal_lock.index (see docs/architecture.md)."""

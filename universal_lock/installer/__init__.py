@@ -1,0 +1,1 @@
+"""universal_lock.installer (see docs/architecture.md)."""

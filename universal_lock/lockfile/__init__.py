@@ -1,0 +1,1 @@
+"""universal_lock.lockfile (see docs/architecture.md)."""

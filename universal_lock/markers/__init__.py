@@ -1,0 +1,1 @@
+"""universal_lock.markers (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""universal_lock.project (see docs/architecture.md)."""

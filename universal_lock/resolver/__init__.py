@@ -1,0 +1,1 @@
+"""universal_lock.resolver (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""universal_lock.solver (see docs/architecture.md)."""
