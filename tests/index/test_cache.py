@@ -1,0 +1,97 @@
+"""The on-disk cache: freshness rules, atomic writes, and two processes writing at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from packaging.utils import canonicalize_name
+
+from universal_lock.index.cache import CachedPage, DiskCache
+
+
+def _page(**overrides):
+    values = {
+        "url": "https://h.example/simple/a/",
+        "content_type": "text/html",
+        "body": "<a href='a-1.0.tar.gz'>a</a>",
+        "etag": '"v1"',
+        "last_modified": None,
+        "fetched_at": 1000.0,
+        "max_age": None,
+        "no_cache": False,
+    }
+    values.update(overrides)
+    return CachedPage(**values)
+
+
+def test_freshness_follows_max_age_else_the_default_period():
+    assert _page(max_age=60.0).is_fresh(1059.0, fresh_period=600)
+    assert not _page(max_age=60.0).is_fresh(1061.0, fresh_period=600)
+    assert not _page(max_age=0.0).is_fresh(1000.0, fresh_period=600)
+    assert _page().is_fresh(1599.0, fresh_period=600)
+    assert not _page().is_fresh(1601.0, fresh_period=600)
+    assert not _page(no_cache=True).is_fresh(1000.5, fresh_period=600)
+    # A clock that went backwards does not make an entry fresh forever.
+    assert not _page().is_fresh(900.0, fresh_period=600)
+
+
+def test_pages_and_metadata_round_trip(tmp_path):
+    cache = DiskCache(tmp_path)
+    name = canonicalize_name("A")
+    assert cache.read_page("idx", name) is None
+    cache.write_page("idx", name, _page())
+    assert cache.read_page("idx", name) == _page()
+    cache.write_metadata("ab" * 32, b"Name: a\n")
+    assert cache.read_metadata("ab" * 32) == b"Name: a\n"
+    assert cache.read_metadata("cd" * 32) is None
+    # A corrupt entry is a miss, not a crash.
+    (tmp_path / "simple-v1" / "idx" / "a.json").write_text("{not json")
+    assert cache.read_page("idx", name) is None
+    # No temporary files are left behind.
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_stored_files_are_found_by_hash(tmp_path):
+    cache = DiskCache(tmp_path)
+    download = cache.tmp_dir() / "x.part"
+    download.write_bytes(b"wheel")
+    stored = cache.store_file(download, "ff" * 32, "a-1.0-py3-none-any.whl")
+    assert stored.read_bytes() == b"wheel"
+    assert cache.cached_file("ff" * 32, "a-1.0-py3-none-any.whl") == stored
+    assert cache.cached_file("ee" * 32, "a-1.0-py3-none-any.whl") is None
+    again = cache.tmp_dir() / "y.part"
+    again.write_bytes(b"wheel")
+    assert cache.store_file(again, "ff" * 32, "a-1.0-py3-none-any.whl") == stored
+    assert not again.exists()
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from universal_lock.index.cache import DiskCache
+    cache = DiskCache(Path(sys.argv[1]))
+    marker = sys.argv[2].encode()
+    for i in range(300):
+        cache.write_metadata("aa" * 32, marker * 5000)
+        data = cache.read_metadata("aa" * 32)
+        assert data is not None and len(data) == 5000 and len(set(data)) == 1, "torn read"
+    """
+)
+
+
+def test_two_processes_writing_one_entry_never_tear_it(tmp_path):
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), marker], stderr=subprocess.PIPE
+        )
+        for marker in ("x", "y")
+    ]
+    for process in processes:
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    final = DiskCache(tmp_path).read_metadata("aa" * 32)
+    assert final in (b"x" * 5000, b"y" * 5000)
+    assert not list(tmp_path.rglob("*.part"))

@@ -1,0 +1,181 @@
+"""The on-disk cache: project pages (revalidated), metadata and files (immutable by hash).
+
+Layout under the cache directory::
+
+    simple-v1/<index key>/<project>.json     a page body with its validators and fetch time
+    metadata-v1/<key[:2]>/<key>.metadata     core metadata, keyed by the distribution's hash
+    files-v1/<sha256[:2]>/<sha256>/<filename>
+    tmp/                                     downloads in progress (same filesystem)
+
+Two ulock processes may share it: every entry is written to a temporary file and moved into
+place with ``os.replace`` (readers see the old or the new entry, never half of one), under an
+advisory lock file (``fcntl`` / ``msvcrt``) so two writers of one entry take turns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from packaging.utils import NormalizedName
+
+_PAGES = "simple-v1"
+_METADATA = "metadata-v1"
+_FILES = "files-v1"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachedPage:
+    """A stored project page: its body and what is needed to decide freshness and revalidate.
+
+    ``max_age`` is ``None`` when the server sent no ``max-age``; ``no_cache`` records
+    ``no-cache`` / ``no-store`` (revalidate every time). ``fetched_at`` is a Unix time.
+    """
+
+    url: str
+    content_type: str
+    body: str
+    etag: str | None
+    last_modified: str | None
+    fetched_at: float
+    max_age: float | None
+    no_cache: bool
+
+    def is_fresh(self, now: float, fresh_period: float) -> bool:
+        """Fresh by the server's ``max-age``; without caching headers, for ``fresh_period``."""
+        if self.no_cache:
+            return False
+        limit = self.max_age if self.max_age is not None else fresh_period
+        return 0 <= now - self.fetched_at < limit
+
+
+def index_key(url: str) -> str:
+    """A short, filesystem-safe key for an index URL (already redacted)."""
+    return hashlib.sha256(url.rstrip("/").encode()).hexdigest()[:16]
+
+
+class DiskCache:
+    """Reads and atomically writes cache entries under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # -- project pages --------------------------------------------------------------------
+
+    def _page_path(self, index: str, name: NormalizedName) -> Path:
+        return self.root / _PAGES / index / f"{name}.json"
+
+    def read_page(self, index: str, name: NormalizedName) -> CachedPage | None:
+        """The stored page, or ``None`` when absent or unreadable (treated as a miss)."""
+        try:
+            data = json.loads(self._page_path(index, name).read_text(encoding="utf-8"))
+            return CachedPage(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def write_page(self, index: str, name: NormalizedName, page: CachedPage) -> None:
+        """Store ``page`` atomically."""
+        _write_atomic(self._page_path(index, name), json.dumps(asdict(page)).encode("utf-8"))
+
+    # -- core metadata --------------------------------------------------------------------
+
+    def _metadata_path(self, key: str) -> Path:
+        return self.root / _METADATA / key[:2] / f"{key}.metadata"
+
+    def read_metadata(self, key: str) -> bytes | None:
+        """Stored metadata bytes for a distribution key, or ``None``."""
+        try:
+            return self._metadata_path(key).read_bytes()
+        except OSError:
+            return None
+
+    def write_metadata(self, key: str, data: bytes) -> None:
+        """Store metadata bytes atomically."""
+        _write_atomic(self._metadata_path(key), data)
+
+    # -- files ----------------------------------------------------------------------------
+
+    def _file_path(self, sha256: str, filename: str) -> Path:
+        return self.root / _FILES / sha256[:2] / sha256 / filename
+
+    def cached_file(self, sha256: str, filename: str) -> Path | None:
+        """The cached file with this hash, if present (its name implies its content)."""
+        path = self._file_path(sha256, filename)
+        return path if path.is_file() else None
+
+    def store_file(self, source: Path, sha256: str, filename: str) -> Path:
+        """Move a verified download (in ``tmp_dir()``) into the cache; returns its new path."""
+        target = self._file_path(sha256, filename)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _file_lock(target.parent / ".lock"):
+            if target.is_file():
+                source.unlink(missing_ok=True)
+            else:
+                source.replace(target)
+        return target
+
+    def tmp_dir(self) -> Path:
+        """A directory for downloads in progress, on the cache's filesystem."""
+        path = self.root / "tmp"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+def copy_into(source: Path, dest_dir: Path) -> Path:
+    """Copy (or hard-link) a cached file into ``dest_dir`` atomically; returns the new path."""
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    target = dest_dir / source.name
+    handle, temporary = tempfile.mkstemp(dir=dest_dir, prefix=".ulock-", suffix=".part")
+    os.close(handle)
+    try:
+        shutil.copyfile(source, temporary)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _file_lock(path.with_name(path.name + ".lock")):
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            Path(temporary).replace(path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock on ``path`` (created if needed), held for the block."""
+    with path.open("a+b") as stream:
+        if sys.platform == "win32":
+            import msvcrt
+
+            stream.seek(0)
+            msvcrt.locking(stream.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                stream.seek(0)
+                msvcrt.locking(stream.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
