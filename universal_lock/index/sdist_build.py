@@ -182,7 +182,13 @@ def _install_wheel(path: Path, scheme: Mapping[str, str], python: Path) -> None:
     from installer.sources import WheelFile
 
     destination = SchemeDictionaryDestination(
-        {key: scheme[key] for key in ("purelib", "platlib", "headers", "scripts", "data")},
+        {
+            "purelib": scheme["purelib"],
+            "platlib": scheme["platlib"],
+            "headers": scheme["include"],
+            "scripts": scheme["scripts"],
+            "data": scheme["data"],
+        },
         interpreter=str(python),
         script_kind="posix" if os.name != "nt" else "win-amd64",
     )
