@@ -1,0 +1,146 @@
+"""Property tests: on random small universes the solver agrees with brute force.
+
+A solution exists iff the solver finds one; every solution it returns is valid;
+every failure can be explained; a clone taken at any step finishes exactly as
+the original does.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given
+from hypothesis import strategies as st
+from packaging.version import Version
+
+from universal_lock.solver import (
+    Failed,
+    MemoryProvider,
+    NeedsDependencies,
+    NeedsVersion,
+    Solved,
+    Solver,
+    Unavailable,
+    drive,
+    explain,
+    parse_range,
+    solve,
+)
+
+PACKAGES = ["a", "b", "c", "d"]
+VERSIONS = ["1", "2", "3"]
+
+
+@st.composite
+def _specifiers(draw):
+    low = draw(st.sampled_from(VERSIONS))
+    high = draw(st.sampled_from(VERSIONS))
+    return draw(
+        st.sampled_from(
+            ["", f">={low}", f"<{high}", f"=={low}", f">={low},<{high}", f"!={low}", f">{low}"]
+        )
+    )
+
+
+@st.composite
+def _dependencies(draw, names):
+    targets = draw(st.lists(st.sampled_from([*names, "missing"]), max_size=3, unique=True))
+    return {target: draw(_specifiers()) for target in targets}
+
+
+@st.composite
+def universes(draw):
+    names = draw(st.lists(st.sampled_from(PACKAGES), min_size=1, max_size=4, unique=True))
+    universe = {}
+    for name in names:
+        versions = draw(st.lists(st.sampled_from(VERSIONS), min_size=1, max_size=3, unique=True))
+        releases = {}
+        for version in versions:
+            if draw(st.integers(0, 9)) == 0:
+                releases[version] = Unavailable(reason="no wheel for this platform")
+            else:
+                releases[version] = draw(_dependencies(names))
+        universe[name] = releases
+    root_dependencies = draw(_dependencies(names))
+    return root_dependencies, universe
+
+
+def _satisfied(dependencies, chosen):
+    for name, specifier in dependencies.items():
+        version = chosen.get(name)
+        if version is None or version not in parse_range(name, specifier):
+            return False
+    return True
+
+
+def _brute_force(root_dependencies, universe):
+    """Whether any assignment (package -> version or absent) is a valid install."""
+    names = sorted(universe)
+    options = [[None, *universe[name]] for name in names]
+    for combination in itertools.product(*options):
+        chosen = {n: Version(v) for n, v in zip(names, combination, strict=True) if v is not None}
+        if not _satisfied(root_dependencies, chosen):
+            continue
+        if all(
+            not isinstance(universe[n][v], Unavailable) and _satisfied(universe[n][v], chosen)
+            for n, v in zip(names, combination, strict=True)
+            if v is not None
+        ):
+            return True
+    return False
+
+
+def _assert_valid(solution, root_dependencies, universe):
+    assert solution.pop("root") == Version("1")
+    assert _satisfied(root_dependencies, solution)
+    for name, version in solution.items():
+        release = universe[name][str(version)]
+        assert not isinstance(release, Unavailable)
+        assert _satisfied(release, solution)
+
+
+@given(universes())
+def test_solver_agrees_with_brute_force(case):
+    root_dependencies, universe = case
+    result = solve("root", "1", root_dependencies, MemoryProvider(universe))
+    assert isinstance(result, Solved) == _brute_force(root_dependencies, universe)
+    if isinstance(result, Solved):
+        _assert_valid(dict(result.solution), root_dependencies, universe)
+    else:
+        assert explain(result).endswith("the requirements are unsatisfiable.")
+
+
+@given(universes(), st.integers(0, 30))
+def test_clone_at_any_step_finishes_like_the_original(case, fork_after):
+    root_dependencies, universe = case
+    provider = MemoryProvider(universe)
+    solver = Solver("root", "1", root_dependencies, priority=provider.priority)
+    for _ in range(fork_after):
+        request = solver.step()
+        if isinstance(request, NeedsVersion):
+            solver.choose(
+                request.package, provider.choose_version(request.package, request.versions)
+            )
+        elif isinstance(request, NeedsDependencies):
+            answer = provider.get_dependencies(request.package, request.version)
+            if isinstance(answer, Unavailable):
+                solver.mark_unavailable(request.package, request.version, answer.reason)
+            else:
+                solver.add_dependencies(request.package, request.version, answer)
+        else:
+            break
+    fork = solver.clone()
+    calls_before = provider.calls["get_dependencies"]
+    original = drive(solver, provider)
+    calls_original = provider.calls["get_dependencies"] - calls_before
+    forked = drive(fork, provider)
+    calls_fork = provider.calls["get_dependencies"] - calls_before - calls_original
+    assert type(original) is type(forked)
+    if isinstance(original, Solved):
+        assert isinstance(forked, Solved)
+        assert original.solution == forked.solution
+    else:
+        assert isinstance(original, Failed) and isinstance(forked, Failed)
+        assert explain(original) == explain(forked)
+    # The fork continued from the fork point: it asked for exactly what the original did.
+    assert calls_fork == calls_original

@@ -1,0 +1,373 @@
+"""The step-driven PubGrub core: unit propagation, conflict resolution, decision making.
+
+``Solver.step()`` runs the algorithm until it needs the outside world and says
+what it needs as a typed value:
+
+- ``NeedsVersion(package, versions)``: answer with ``choose(package, version or None)``;
+- ``NeedsDependencies(package, version)``: answer with ``add_dependencies(...)`` or
+  ``mark_unavailable(package, version, reason)``;
+- ``Solved(solution)`` or ``Failed(incompatibility)``: done (asking again returns the same).
+
+The driver may do anything between steps (await an index fetch, clone the
+solver at a fork point and continue each copy differently). Nothing here does
+I/O; everything the solver learns stays in its incompatibilities, so a version
+whose dependencies were given once is never asked about again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from packaging.ranges import VersionRange
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from universal_lock.solver.incompatibility import (
+    DependencyCause,
+    Incompatibility,
+    NoVersionsCause,
+    RootCause,
+    UnavailableCause,
+    resolve,
+)
+from universal_lock.solver.partial_solution import PartialSolution
+from universal_lock.solver.ranges import coerce_range, coerce_version, exact, single_version
+from universal_lock.solver.terms import Relation, Term
+
+#: A priority function: the undecided package with the smallest key is decided next.
+PriorityFunction = Callable[[str, VersionRange], Any]
+#: Dependencies as the driver gives them: package -> range (or specifier string).
+Dependencies = Mapping[str, VersionRange | SpecifierSet | str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NeedsVersion:
+    """Pick a version of ``package`` within ``versions``: call ``choose``."""
+
+    package: str
+    versions: VersionRange
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NeedsDependencies:
+    """Give the dependencies of ``package`` ``version``.
+
+    Answer with ``add_dependencies`` or ``mark_unavailable``.
+    """
+
+    package: str
+    version: Version
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Solved:
+    """Every selected package and its version (the root included), sorted by name."""
+
+    solution: dict[str, Version]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Failed:
+    """No solution: ``incompatibility`` is the root of the derivation tree.
+
+    ``universal_lock.solver.report.explain(failed)`` puts it into words.
+    """
+
+    incompatibility: Incompatibility
+    root: str
+
+
+Step = NeedsVersion | NeedsDependencies | Solved | Failed
+
+
+@dataclass(slots=True, kw_only=True)
+class SolverStats:
+    """Counters for benchmarks and diagnostics."""
+
+    decisions: int = 0
+    conflicts: int = 0
+    backtracks: int = 0
+    learned: int = 0
+
+
+def default_priority(package: str, versions: VersionRange) -> tuple[int, str]:
+    """Exact pins first, then by name: the fallback when no provider ranks packages."""
+    return (0 if single_version(versions) is not None else 1, package)
+
+
+class Solver:
+    """The full PubGrub state for one root; see the module docstring for the protocol."""
+
+    __slots__ = (
+        "_incompatibilities",
+        "_known_dependencies",
+        "_pending",
+        "_priority",
+        "_priority_cache",
+        "_propagate",
+        "_result",
+        "_solution",
+        "root",
+        "root_version",
+        "stats",
+    )
+
+    def __init__(
+        self,
+        root: str,
+        root_version: Version | str,
+        root_dependencies: Dependencies,
+        *,
+        priority: PriorityFunction = default_priority,
+    ) -> None:
+        self.root = root
+        self.root_version = coerce_version(root, root_version)
+        self.stats = SolverStats()
+        self._priority = priority
+        self._priority_cache: dict[str, tuple[VersionRange, Any]] = {}
+        self._incompatibilities: dict[str, list[Incompatibility]] = {}
+        self._known_dependencies: dict[tuple[str, Version], tuple[Incompatibility, ...]] = {}
+        self._solution = PartialSolution()
+        self._pending: NeedsVersion | NeedsDependencies | None = None
+        self._result: Solved | Failed | None = None
+        self._propagate: list[str] = []
+
+        self._add(
+            Incompatibility.of(
+                [Term(package=root, versions=exact(self.root_version), positive=False)],
+                RootCause(),
+            )
+        )
+        self._propagate = [root]
+        if self._run_propagation():
+            self._pending = NeedsDependencies(package=root, version=self.root_version)
+            self.add_dependencies(root, self.root_version, root_dependencies)
+
+    # -- the driver's side ---------------------------------------------------------
+
+    def step(self) -> Step:
+        """Advance until the outside world is needed, and say what is needed."""
+        if self._result is not None:
+            return self._result
+        if self._pending is not None:
+            return self._pending
+        if not self._run_propagation():
+            assert self._result is not None
+            return self._result
+        package = self._next_package()
+        if package is None:
+            self._result = Solved(solution=dict(sorted(self._solution.decisions.items())))
+            return self._result
+        summary = self._solution.summary(package)
+        assert summary is not None and summary.positive
+        self._pending = NeedsVersion(package=package, versions=summary.versions)
+        return self._pending
+
+    def choose(self, package: str, version: Version | str | None) -> None:
+        """Answer ``NeedsVersion``: the version to try, or None if none in the range exists."""
+        request = self._expect(NeedsVersion, package)
+        if version is None:
+            self._add(
+                Incompatibility.of(
+                    [Term(package=package, versions=request.versions)], NoVersionsCause()
+                )
+            )
+            self._pending = None
+            self._propagate = [package]
+            return
+        version = coerce_version(package, version)
+        if version not in request.versions:
+            raise ValueError(
+                f"{package}=={version} is outside the range the solver asked for "
+                f"({request.versions!r})"
+            )
+        known = self._known_dependencies.get((package, version))
+        if known is None:
+            self._pending = NeedsDependencies(package=package, version=version)
+        else:
+            self._pending = None
+            self._decide(package, version, known)
+
+    def add_dependencies(
+        self, package: str, version: Version | str, dependencies: Dependencies
+    ) -> None:
+        """Answer ``NeedsDependencies`` with the version's dependencies (package -> range)."""
+        version = coerce_version(package, version)
+        self._expect(NeedsDependencies, package, version)
+        depender = Term(package=package, versions=exact(version))
+        added: list[Incompatibility] = []
+        for dependency, versions in dependencies.items():
+            wanted = coerce_range(dependency, versions)
+            if dependency == package and version in wanted:
+                continue  # a version that depends on itself is satisfied by itself
+            incompatibility = Incompatibility.of(
+                [depender, Term(package=dependency, versions=wanted, positive=False)],
+                DependencyCause(package=package, dependency=dependency, versions=wanted),
+            )
+            self._add(incompatibility)
+            added.append(incompatibility)
+        self._known_dependencies[(package, version)] = tuple(added)
+        self._pending = None
+        self._decide(package, version, added)
+
+    def mark_unavailable(self, package: str, version: Version | str, reason: str) -> None:
+        """Answer ``NeedsDependencies``: the version cannot be used, for ``reason`` (verbatim)."""
+        version = coerce_version(package, version)
+        self._expect(NeedsDependencies, package, version)
+        incompatibility = Incompatibility.of(
+            [Term(package=package, versions=exact(version))], UnavailableCause(reason=reason)
+        )
+        self._add(incompatibility)
+        self._known_dependencies[(package, version)] = (incompatibility,)
+        self._pending = None
+        self._propagate = [package]
+
+    def clone(self) -> Solver:
+        """An independent copy of the whole state (linear in its size; nothing recomputed)."""
+        copy = Solver.__new__(Solver)
+        copy.root = self.root
+        copy.root_version = self.root_version
+        copy.stats = SolverStats(
+            decisions=self.stats.decisions,
+            conflicts=self.stats.conflicts,
+            backtracks=self.stats.backtracks,
+            learned=self.stats.learned,
+        )
+        copy._priority = self._priority
+        copy._priority_cache = dict(self._priority_cache)
+        copy._incompatibilities = {
+            package: list(items) for package, items in self._incompatibilities.items()
+        }
+        copy._known_dependencies = dict(self._known_dependencies)
+        copy._solution = self._solution.clone()
+        copy._pending = self._pending
+        copy._result = self._result
+        copy._propagate = list(self._propagate)
+        return copy
+
+    @property
+    def priority(self) -> PriorityFunction:
+        """The function ranking undecided packages (smallest key decided first)."""
+        return self._priority
+
+    @priority.setter
+    def priority(self, function: PriorityFunction) -> None:
+        self._priority = function
+        self._priority_cache = {}
+
+    def undecided(self) -> dict[str, VersionRange]:
+        """Packages that must be selected but are not decided yet, with their allowed range.
+
+        A driver can prefetch metadata for these before the next ``step()``.
+        """
+        result: dict[str, VersionRange] = {}
+        for package in self._solution.undecided:
+            summary = self._solution.summary(package)
+            if summary is not None:
+                result[package] = summary.versions
+        return result
+
+    def incompatibilities_for(self, package: str) -> tuple[Incompatibility, ...]:
+        """Every known incompatibility mentioning ``package`` (oldest first)."""
+        return tuple(self._incompatibilities.get(package, ()))
+
+    # -- the algorithm ------------------------------------------------------------
+
+    def _expect(
+        self, kind: type[NeedsVersion] | type[NeedsDependencies], package: str, *rest: Version
+    ) -> Any:
+        pending = self._pending
+        if not isinstance(pending, kind) or pending.package != package:
+            raise ValueError(f"the solver is not waiting for {kind.__name__} of {package!r}")
+        if isinstance(pending, NeedsDependencies) and rest and pending.version != rest[0]:
+            raise ValueError(f"the solver asked about {package}=={pending.version}, not {rest[0]}")
+        return pending
+
+    def _add(self, incompatibility: Incompatibility) -> None:
+        for term in incompatibility.terms:
+            self._incompatibilities.setdefault(term.package, []).append(incompatibility)
+
+    def _decide(
+        self, package: str, version: Version, dependencies: Sequence[Incompatibility]
+    ) -> None:
+        # Deciding is skipped when a dependency would be violated at once; unit
+        # propagation then excludes the version and the next step picks again.
+        solution = self._solution
+        if not any(
+            all(solution.satisfies(t) for t in incompatibility.terms if t.package != package)
+            for incompatibility in dependencies
+        ):
+            solution.decide(package, version)
+            self.stats.decisions += 1
+        self._propagate = [package]
+
+    def _next_package(self) -> str | None:
+        best: str | None = None
+        best_key: Any = None
+        cache = self._priority_cache
+        for package in self._solution.undecided:
+            summary = self._solution.summary(package)
+            assert summary is not None
+            cached = cache.get(package)
+            if cached is not None and cached[0] == summary.versions:
+                key = cached[1]
+            else:
+                key = self._priority(package, summary.versions)
+                cache[package] = (summary.versions, key)
+            if best is None or key < best_key:
+                best, best_key = package, key
+        return best
+
+    def _run_propagation(self) -> bool:
+        """Unit propagation from the changed packages; False when solving failed."""
+        changed = list(dict.fromkeys(self._propagate))
+        self._propagate = []
+        solution = self._solution
+        while changed:
+            package = changed.pop()
+            incompatibilities = self._incompatibilities.get(package, [])
+            # Newest first: learned incompatibilities are more general.
+            for incompatibility in reversed(list(incompatibilities)):
+                relation, unsatisfied = solution.relation(incompatibility)
+                if relation is Relation.SATISFIED:
+                    learned = self._resolve_conflict(incompatibility)
+                    if learned is None:
+                        return False
+                    relation, unsatisfied = solution.relation(learned)
+                    assert relation is Relation.INCONCLUSIVE and unsatisfied is not None
+                    solution.derive(unsatisfied.negate(), learned)
+                    changed = [unsatisfied.package]
+                    break
+                if relation is Relation.INCONCLUSIVE and unsatisfied is not None:
+                    solution.derive(unsatisfied.negate(), incompatibility)
+                    if unsatisfied.package not in changed:
+                        changed.append(unsatisfied.package)
+        return True
+
+    def _is_failure(self, incompatibility: Incompatibility) -> bool:
+        terms = incompatibility.terms
+        if not terms:
+            return True
+        return len(terms) == 1 and terms[0].positive and terms[0].package == self.root
+
+    def _resolve_conflict(self, incompatibility: Incompatibility) -> Incompatibility | None:
+        """Find the root cause and backjump; None (with ``Failed`` recorded) if unsolvable."""
+        self.stats.conflicts += 1
+        original = incompatibility
+        while not self._is_failure(incompatibility):
+            found = self._solution.satisfier(incompatibility)
+            satisfier = found.assignment
+            if satisfier.is_decision or found.previous_level != satisfier.level:
+                if incompatibility is not original:
+                    self._add(incompatibility)
+                    self.stats.learned += 1
+                self._solution.backtrack(found.previous_level)
+                self.stats.backtracks += 1
+                return incompatibility
+            assert satisfier.cause is not None
+            incompatibility = resolve(incompatibility, satisfier.cause, satisfier.term.package)
+        self._result = Failed(incompatibility=incompatibility, root=self.root)
+        self._pending = None
+        return None
