@@ -1,0 +1,1 @@
+"""Unit tests of universal_lock.lockfile."""
