@@ -160,3 +160,14 @@ def test_to_distributions_filters_by_project_and_skips_junk():
     assert dists[1].version == Version("2.0")
     flat = to_distributions(entries, index="flat", project=None)
     assert {d.name for d in flat} == {"demo", "other"}
+
+
+def test_links_carrying_credentials_are_reported_without_them():
+    html = '<a href="https://tok:secret@files.example/demo-1.0.tar.gz">x</a>'
+    (entry,) = parse_html_page(html, PAGE).entries
+    assert entry.url == "https://files.example/demo-1.0.tar.gz"
+    data = {
+        "files": [{"filename": "demo-1.0.tar.gz", "url": "https://u:secret@f.example/d.tar.gz"}]
+    }
+    (json_entry,) = parse_json_page(data, PAGE).entries
+    assert "secret" not in json_entry.url

@@ -84,6 +84,7 @@ class PageFetcher:
         self._cache = cache
         self._settings = settings
         self._hashes: dict[tuple[Path, int, int], str] = {}
+        self._refresh_packages = {canonicalize_name(n) for n in settings.refresh_packages}
         self.cache_hits = 0
         self.not_modified = 0
 
@@ -126,7 +127,7 @@ class PageFetcher:
             self.cache_hits += 1
             return cached, True
         now = time.time()
-        refresh = self._settings.refresh or name in self._settings.refresh_packages
+        refresh = self._settings.refresh or name in self._refresh_packages
         if cached is not None and not refresh and cached.is_fresh(now, self._settings.fresh_period):
             self.cache_hits += 1
             return cached, True

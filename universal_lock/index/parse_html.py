@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
+from universal_lock.index.auth import redact_url
 from universal_lock.index.entries import FileEntry, parse_hash_fragment
 
 
@@ -40,7 +41,7 @@ def parse_html_page(text: str, page_url: str) -> HtmlPage:
         entries.append(
             FileEntry(
                 filename=filename,
-                url=absolute,
+                url=redact_url(absolute),
                 hashes=parse_hash_fragment(fragment),
                 requires_python=attrs.get("data-requires-python") or None,
                 yanked=attrs.get("data-yanked") if "data-yanked" in attrs else None,

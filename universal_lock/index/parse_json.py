@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
+from universal_lock.index.auth import redact_url
 from universal_lock.index.entries import FileEntry, parse_upload_time
 from universal_lock.index.errors import MalformedPage
 
@@ -55,7 +56,7 @@ def _entry(item: object, page_url: str) -> FileEntry:
     size = item.get("size")
     return FileEntry(
         filename=filename,
-        url=absolute,
+        url=redact_url(absolute),
         hashes=_hashes(item.get("hashes")),
         requires_python=_optional_str(item.get("requires-python")),
         yanked=(yanked if isinstance(yanked, str) else "") if yanked else None,
