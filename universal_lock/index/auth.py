@@ -31,6 +31,8 @@ class Credentials:
 
 def redact_url(url: str) -> str:
     """``url`` without its userinfo (``https://u:p@host/x`` → ``https://host/x``)."""
+    if "@" not in url:
+        return url
     parts = urlsplit(url)
     if "@" not in parts.netloc:
         return url

@@ -6,13 +6,14 @@ not parse, versions that are not PEP 440); those are skipped, not errors, as pip
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.tags import Tag
+from packaging.tags import Tag, parse_tag
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -59,9 +60,17 @@ def parse_filename(filename: str) -> ParsedFilename | None:
     """Interpret a wheel or sdist filename; ``None`` for anything else or anything malformed."""
     try:
         if filename.endswith(".whl"):
-            name, version, build, tags = parse_wheel_filename(filename)
+            # A big project page lists thousands of wheels that share a few dozen
+            # name-version prefixes and tag triples; parsing each part once is much faster.
+            stem, sep, tag_text = filename[:-4].rpartition("-")
+            stem, sep2, abi = stem.rpartition("-")
+            stem, sep3, python = stem.rpartition("-")
+            if not (sep and sep2 and sep3):
+                return None
+            name, version, build = _wheel_prefix(stem)
+            tags = _tags(f"{python}-{abi}-{tag_text}")
             return ParsedFilename(
-                name=name, version=version, kind="wheel", tags=frozenset(tags), build_tag=build
+                name=name, version=version, kind="wheel", tags=tags, build_tag=build
             )
         if filename.endswith((".tar.gz", ".zip")):
             name, version = parse_sdist_filename(filename)
@@ -69,6 +78,17 @@ def parse_filename(filename: str) -> ParsedFilename | None:
     except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
         return None
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _wheel_prefix(stem: str) -> tuple[NormalizedName, Version, tuple[int, str] | tuple[()]]:
+    name, version, build, _tags = parse_wheel_filename(f"{stem}-py3-none-any.whl")
+    return name, version, build
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags(text: str) -> frozenset[Tag]:
+    return frozenset(parse_tag(text))
 
 
 def parse_upload_time(value: object) -> datetime | None:
@@ -127,6 +147,7 @@ def to_distributions(
     return result
 
 
+@functools.lru_cache(maxsize=1024)
 def _requires_python(value: str | None) -> SpecifierSet | None:
     # Some old uploads carry junk here; pip ignores such a value and so do we.
     if not value or not value.strip():

@@ -48,7 +48,10 @@ def _entry(item: object, page_url: str) -> FileEntry:
     url = item.get("url")
     if not isinstance(url, str):
         raise MalformedPage(page_url, "a file entry has no `url`")
-    absolute, _fragment = urldefrag(urljoin(page_url, url))
+    if url.startswith(("https://", "http://")) and "#" not in url:
+        absolute = url  # the common case on big pages; urljoin is the slow part of parsing
+    else:
+        absolute, _fragment = urldefrag(urljoin(page_url, url))
     filename = item.get("filename")
     if not isinstance(filename, str) or not filename:
         filename = unquote(urlsplit(absolute).path.rsplit("/", 1)[-1])
