@@ -9,18 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from universal_lock.project.document import KeyPath, PyprojectDocument
+from universal_lock.project.document import KeyPath, PyprojectDocument, redact_credentials
 
 _URL_SCHEMES = frozenset({"http", "https", "file"})
 
 
 def redact(url: str) -> str:
     """``url`` with any user name and password replaced by ``***``."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return parts._replace(netloc=f"***@{host}").geturl()
+    return redact_credentials(url)
 
 
 def is_remote(url: str) -> bool:

@@ -24,6 +24,12 @@ PYPROJECT = "pyproject.toml"
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_AT_END = re.compile(r"\s*\(at end of document\)$")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_USERINFO = re.compile(r"(?<=://)[^/@\s'\"]*@")
+
+
+def redact_credentials(text: str, *, mask: str = "***@") -> str:
+    """``text`` with the user name and password of every URL in it replaced by ``mask``."""
+    return _USERINFO.sub(mask, text)
 
 
 def format_key(path: KeyPath) -> str:
@@ -67,9 +73,13 @@ class PyprojectDocument:
         return None
 
     def error(self, path: KeyPath, message: str, *, hint: str | None = None) -> InputError:
-        """An :class:`InputError` about the value at ``path`` in this file."""
+        """An :class:`InputError` about the value at ``path`` (credentials redacted)."""
         return InputError(
-            message, path=self.path, key=format_key(path), line=self.line_of(path), hint=hint
+            redact_credentials(message),
+            path=self.path,
+            key=format_key(path),
+            line=self.line_of(path),
+            hint=None if hint is None else redact_credentials(hint),
         )
 
     def invalid(
@@ -84,7 +94,7 @@ class PyprojectDocument:
         """An :class:`InvalidRequirementData` quoting ``value`` found at ``path``."""
         return InvalidRequirementData(
             kind,
-            value,
+            redact_credentials(value),
             detail=detail,
             path=self.path,
             key=format_key(path),

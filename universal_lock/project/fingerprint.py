@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from universal_lock.project.document import read_pyproject
+from universal_lock.project.document import read_pyproject, redact_credentials
 
 # Bump when the normalization changes, so old locks are reported out of date.
 FINGERPRINT_VERSION = 1
@@ -49,7 +49,6 @@ _REQUIREMENT_LISTS = frozenset({"override-dependencies", "constraint-dependencie
 _MARKER_LISTS = frozenset({"environments", "required-environments"})
 _NAME_KEYS = frozenset({"extra", "group", "include-group"})
 _NAME_SEPARATORS = re.compile(r"[-_.]+")
-_USERINFO = re.compile(r"(?<=://)[^/@]*@")
 
 
 def fingerprint_file(directory: Path) -> str:
@@ -125,7 +124,9 @@ def _plain(value: Any) -> Any:
             elif key == "marker":
                 plain[key] = _marker(item)
             elif key == "url":
-                plain[key] = _USERINFO.sub("", item) if isinstance(item, str) else _plain(item)
+                plain[key] = (
+                    redact_credentials(item, mask="") if isinstance(item, str) else _plain(item)
+                )
             else:
                 plain[key] = _plain(item)
         return plain

@@ -18,7 +18,12 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from universal_lock.errors import InputError
-from universal_lock.project.document import KeyPath, PyprojectDocument, format_key
+from universal_lock.project.document import (
+    KeyPath,
+    PyprojectDocument,
+    format_key,
+    redact_credentials,
+)
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -142,7 +147,7 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return f"the string {redact_credentials(value)!r}"
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, list):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from packaging.utils import canonicalize_name
 
@@ -41,9 +41,6 @@ def read_sources(
 ) -> dict[str, tuple[Source, ...]]:
     """Check every package's sources; return them keyed by normalized package name."""
     sources: dict[str, tuple[Source, ...]] = {}
-    if not raw:
-        return sources
-    exclusive = _conflict_constraint(conflicts)
     spelled: dict[str, str] = {}
     for package, value in raw.items():
         where = (*at, package)
@@ -68,7 +65,9 @@ def read_sources(
             _source(document, item, entry_at, indexes=indexes, tables=tables, uv=uv)
             for entry_at, item in entries
         )
-        _check_disjoint(document, package, made, [entry_at for entry_at, _ in entries], exclusive)
+        if len(made) > 1:
+            keys = [entry_at for entry_at, _ in entries]
+            _check_disjoint(document, package, made, keys, _conflict_constraint(conflicts))
         sources[name] = made
     return sources
 
@@ -89,7 +88,9 @@ def _source(
             f"ulock does not support `{key}` in sources",
             hint="a source has `index`, `path` or `url`, and optionally `marker`, `extra`, `group`",
         )
-    kinds = [kind for kind in ("index", "path", "url") if getattr(table, kind) is not None]
+    kinds: list[Literal["index", "path", "url"]] = [
+        kind for kind in ("index", "path", "url") if getattr(table, kind) is not None
+    ]
     if len(kinds) != 1:
         given = " and ".join(f"`{kind}`" for kind in kinds) or "none of them"
         raise document.error(
@@ -97,8 +98,7 @@ def _source(
             f"a source needs exactly one of `index`, `path` and `url` (found {given})",
             hint="split it into one source per location, each with its own `marker`",
         )
-    kind = kinds[0]
-    marker = marker_at(document, table.marker, (*at, "marker")) if table.marker else _true()
+    kind: Literal["index", "path", "url"] = kinds[0]
     extra = group = None
     if table.extra is not None:
         extra = canonicalize_name(table.extra)
@@ -116,15 +116,30 @@ def _source(
                 f"unknown dependency group {table.group!r}",
                 hint=_listing("defined groups", tables.dependency_groups),
             )
+    location = _location(document, kind, table, at, indexes=indexes, uv=uv)
+    marker = marker_at(document, table.marker, (*at, "marker")) if table.marker else _true()
     common: dict[str, Any] = {
         "marker": marker,
         "extra": extra,
         "group": group,
         "editable": bool(getattr(table, "editable", None)),
     }
+    return Source(kind=kind, **location, **common)
+
+
+def _location(
+    document: PyprojectDocument,
+    kind: str,
+    table: SourceTable,
+    at: KeyPath,
+    *,
+    indexes: Sequence[IndexDefinition],
+    uv: bool,
+) -> dict[str, Any]:
+    """Check the source's ``index``, ``path`` or ``url``; return it as ``Source`` fields."""
     if kind == "index":
         _check_index(document, str(table.index), (*at, "index"), indexes, uv=uv)
-        return Source(kind="index", index=table.index, **common)
+        return {"index": table.index}
     if kind == "path":
         path = local_location(document, str(table.path), (*at, "path"), what="path")
         if path is None:
@@ -133,9 +148,9 @@ def _source(
                 f"`path` must be a local path, not the URL {redact(str(table.path))!r}",
                 hint="use `url = ...` for a remote file",
             )
-        return Source(kind="path", path=path, **common)
+        return {"path": path}
     local_location(document, str(table.url), (*at, "url"), what="file")
-    return Source(kind="url", url=table.url, **common)
+    return {"url": table.url}
 
 
 def _check_index(
