@@ -4,8 +4,12 @@ The layout is fixed so that the same lock always gives the same bytes and a chan
 package changes only that package's lines: keys in the order PEP 751 lists them, one
 ``[[packages]]`` table per entry (the model keeps entries sorted), wheels as a multi-line array
 with one inline table per line, marker lists one marker a line, ``upload-time`` as a TOML
-datetime in UTC ending in ``Z``. Empty keys are left out. tomlkit builds the document; nothing
-here depends on the order of dicts handed in by callers.
+datetime in UTC ending in ``Z``. Empty keys are left out.
+
+Two steps: ``_plain`` maps the model to plain values with keys in order (that is also
+``as_dict``, which selection and validation use without paying for tomlkit), then ``_item``
+lays those values out with tomlkit. The model keeps every set sorted, so nothing here depends on
+the order in which callers built the lock.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +45,7 @@ def render(lock: Lock) -> str:
 
 def as_dict(lock: Lock) -> dict[str, Any]:
     """``lock`` as plain Python values, exactly as ``tomllib`` reads the rendered text."""
-    return _document(lock).unwrap()
+    return _plain(lock)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -105,149 +108,138 @@ def _sync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def _document(lock: Lock) -> tomlkit.TOMLDocument:
-    document = tomlkit.document()
-    document.add("lock-version", LOCK_VERSION)
-    if lock.environments:
-        document.add("environments", _string_array(lock.environments, multiline=True))
-    if lock.requires_python is not None:
-        document.add("requires-python", _string(str(lock.requires_python)))
-    if lock.extras:
-        document.add("extras", _string_array(lock.extras))
-    if lock.dependency_groups:
-        document.add("dependency-groups", _string_array(lock.dependency_groups))
-    if lock.default_groups:
-        document.add("default-groups", _string_array(lock.default_groups))
-    document.add("created-by", _string(lock.created_by))
-    # An empty array of tables would print nothing, and `packages` is a required key.
-    document.add("packages", _packages(lock.packages) if lock.packages else tomlkit.array())
-    ulock = _ulock_table(lock)
-    if ulock is not None:
-        tool = tomlkit.table(is_super_table=True)
-        tool.add("ulock", ulock)
-        document.add("tool", tool)
+def _plain(lock: Lock) -> dict[str, Any]:
+    """The lock as plain values, keys in PEP 751 order; the one place that maps model to keys."""
+    document: dict[str, Any] = {"lock-version": LOCK_VERSION}
+    _put(document, "environments", list(lock.environments))
+    _put(document, "requires-python", _text(lock.requires_python))
+    _put(document, "extras", list(lock.extras))
+    _put(document, "dependency-groups", list(lock.dependency_groups))
+    _put(document, "default-groups", list(lock.default_groups))
+    document["created-by"] = lock.created_by
+    document["packages"] = [_plain_package(package) for package in lock.packages]
+    ulock: dict[str, Any] = {}
+    _put(ulock, "fork-markers", list(lock.fork_markers))
+    _put(ulock, "input-fingerprint", lock.input_fingerprint)
+    _put(ulock, "build-packages", [_plain_package(package) for package in lock.build_packages])
+    _put(document, "tool", {"ulock": ulock} if ulock else None)
     return document
 
 
-def _ulock_table(lock: Lock) -> items.Table | None:
-    if not (lock.fork_markers or lock.input_fingerprint or lock.build_packages):
-        return None
-    table = tomlkit.table()
-    if lock.fork_markers:
-        table.add("fork-markers", _string_array(lock.fork_markers, multiline=True))
-    if lock.input_fingerprint is not None:
-        table.add("input-fingerprint", _string(lock.input_fingerprint))
-    if lock.build_packages:
-        table.add("build-packages", _packages(lock.build_packages))
+def _plain_package(package: LockedPackage) -> dict[str, Any]:
+    table: dict[str, Any] = {"name": package.name}
+    _put(table, "version", _text(package.version))
+    _put(table, "marker", package.marker)
+    _put(table, "requires-python", _text(package.requires_python))
+    _put(table, "vcs", None if package.vcs is None else _plain_vcs(package.vcs))
+    _put(
+        table,
+        "directory",
+        None if package.directory is None else _plain_directory(package.directory),
+    )
+    _put(table, "archive", None if package.archive is None else _plain_archive(package.archive))
+    _put(table, "index", package.index)
+    _put(table, "sdist", None if package.sdist is None else _plain_file(package.sdist))
+    _put(table, "wheels", [_plain_file(wheel) for wheel in package.wheels])
+    pins = [str(pin) for pin in package.build_requires]
+    _put(table, "tool", {"ulock": {"build-requires": pins}} if pins else None)
     return table
 
 
-def _packages(packages: tuple[LockedPackage, ...]) -> items.AoT:
-    array = tomlkit.aot()
-    for package in packages:
-        array.append(_package(package))
-    return array
-
-
-def _package(package: LockedPackage) -> items.Table:
-    table = tomlkit.table()
-    table.add("name", _string(package.name))
-    if package.version is not None:
-        table.add("version", _string(str(package.version)))
-    if package.marker is not None:
-        table.add("marker", _string(package.marker))
-    if package.requires_python is not None:
-        table.add("requires-python", _string(str(package.requires_python)))
-    if package.vcs is not None:
-        table.add("vcs", _vcs(package.vcs))
-    if package.directory is not None:
-        table.add("directory", _directory(package.directory))
-    if package.archive is not None:
-        table.add("archive", _archive(package.archive))
-    if package.index is not None:
-        table.add("index", _string(package.index))
-    if package.sdist is not None:
-        table.add("sdist", _file(package.sdist))
-    if package.wheels:
-        wheels = tomlkit.array()
-        for wheel in package.wheels:
-            wheels.append(_file(wheel))
-        table.add("wheels", wheels.multiline(True))
-    if package.build_requires:
-        ulock = tomlkit.table()
-        pins = [str(pin) for pin in package.build_requires]
-        ulock.add("build-requires", _string_array(pins, multiline=True))
-        tool = tomlkit.table(is_super_table=True)
-        tool.add("ulock", ulock)
-        table.add("tool", tool)
-    return table
-
-
-def _file(file: LockedFile) -> items.InlineTable:
-    table = tomlkit.inline_table()
-    table.add("name", _string(file.name))
-    _add_location(table, file.url, file.path, file.size, file.upload_time)
-    table.add("hashes", _hashes(file.hashes))
-    return table
-
-
-def _archive(archive: LockedArchive) -> items.InlineTable:
-    table = tomlkit.inline_table()
-    _add_location(table, archive.url, archive.path, archive.size, archive.upload_time)
-    table.add("hashes", _hashes(archive.hashes))
-    if archive.subdirectory is not None:
-        table.add("subdirectory", _string(archive.subdirectory))
-    return table
-
-
-def _add_location(
-    table: items.InlineTable,
-    url: str | None,
-    path: str | None,
-    size: int | None,
-    upload_time: datetime | None,
-) -> None:
+def _plain_file(file: LockedFile) -> dict[str, Any]:
     # PEP 751 order for files: name, upload-time, url, path, size, hashes.
-    if upload_time is not None:
-        table.add("upload-time", _datetime(upload_time))
-    if url is not None:
-        table.add("url", _string(url))
-    if path is not None:
-        table.add("path", _string(path))
-    if size is not None:
-        table.add("size", size)
-
-
-def _directory(directory: LockedDirectory) -> items.InlineTable:
-    table = tomlkit.inline_table()
-    table.add("path", _string(directory.path))
-    if directory.editable:
-        table.add("editable", True)
-    if directory.subdirectory is not None:
-        table.add("subdirectory", _string(directory.subdirectory))
+    table: dict[str, Any] = {"name": file.name}
+    _put(table, "upload-time", file.upload_time)
+    _put(table, "url", file.url)
+    _put(table, "path", file.path)
+    _put(table, "size", file.size)
+    table["hashes"] = dict(file.hashes)
     return table
 
 
-def _vcs(vcs: LockedVcs) -> items.InlineTable:
-    table = tomlkit.inline_table()
-    table.add("type", _string(vcs.type))
-    if vcs.url is not None:
-        table.add("url", _string(vcs.url))
-    if vcs.path is not None:
-        table.add("path", _string(vcs.path))
-    if vcs.requested_revision is not None:
-        table.add("requested-revision", _string(vcs.requested_revision))
-    table.add("commit-id", _string(vcs.commit_id))
-    if vcs.subdirectory is not None:
-        table.add("subdirectory", _string(vcs.subdirectory))
+def _plain_archive(archive: LockedArchive) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    _put(table, "url", archive.url)
+    _put(table, "path", archive.path)
+    _put(table, "size", archive.size)
+    _put(table, "upload-time", archive.upload_time)
+    table["hashes"] = dict(archive.hashes)
+    _put(table, "subdirectory", archive.subdirectory)
     return table
 
 
-def _hashes(hashes: Mapping[str, str]) -> items.InlineTable:
-    table = tomlkit.inline_table()
-    for algorithm, digest in sorted(hashes.items()):
-        table.add(algorithm, _string(digest))
+def _plain_directory(directory: LockedDirectory) -> dict[str, Any]:
+    table: dict[str, Any] = {"path": directory.path}
+    _put(table, "editable", True if directory.editable else None)
+    _put(table, "subdirectory", directory.subdirectory)
     return table
+
+
+def _plain_vcs(vcs: LockedVcs) -> dict[str, Any]:
+    table: dict[str, Any] = {"type": vcs.type}
+    _put(table, "url", vcs.url)
+    _put(table, "path", vcs.path)
+    _put(table, "requested-revision", vcs.requested_revision)
+    table["commit-id"] = vcs.commit_id
+    _put(table, "subdirectory", vcs.subdirectory)
+    return table
+
+
+def _put(table: dict[str, Any], key: str, value: object) -> None:
+    """Set ``key`` unless the value is absent or empty: an empty key says nothing."""
+    if value is not None and value not in ([], {}):
+        table[key] = value
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+# Layout: which arrays list one item a line, which arrays of tables are [[...]] blocks, and which
+# tables are [headers] rather than inline. Everything else is inline.
+_MULTILINE = frozenset({"environments", "fork-markers", "wheels", "build-requires"})
+_TABLE_ARRAYS = frozenset({"packages", "build-packages"})
+_TABLES = frozenset({"ulock"})
+_SUPER_TABLES = frozenset({"tool"})
+
+
+def _document(lock: Lock) -> tomlkit.TOMLDocument:
+    document = tomlkit.document()
+    for key, value in _plain(lock).items():
+        document.add(key, _item(key, value))
+    return document
+
+
+def _item(key: str, value: object) -> items.Item:
+    if isinstance(value, dict):
+        if key in _SUPER_TABLES or key in _TABLES:
+            table = tomlkit.table(is_super_table=key in _SUPER_TABLES)
+            for name, inner in value.items():
+                table.add(name, _item(name, inner))
+            return table
+        inline = tomlkit.inline_table()
+        for name, inner in value.items():
+            inline.add(name, _item(name, inner))
+        return inline
+    if isinstance(value, list):
+        if key in _TABLE_ARRAYS and value:
+            blocks = tomlkit.aot()
+            for entry in value:
+                table = tomlkit.table()
+                for name, inner in entry.items():
+                    table.add(name, _item(name, inner))
+                blocks.append(table)
+            return blocks
+        # An empty array of tables would print nothing, and `packages` is a required key.
+        array = tomlkit.array()
+        for entry in value:
+            array.append(_item("", entry))
+        return array.multiline(key in _MULTILINE)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, datetime):
+        return _datetime(value)
+    return tomlkit.item(value)
 
 
 def _string(text: str) -> items.String:
@@ -255,13 +247,6 @@ def _string(text: str) -> items.String:
     # escaped; a literal string cannot hold a single quote or a control character.
     literal = '"' in text and "'" not in text and text.isprintable()
     return tomlkit.string(text, literal=literal)
-
-
-def _string_array(values: tuple[str, ...] | list[str], *, multiline: bool = False) -> items.Array:
-    array = tomlkit.array()
-    for value in values:
-        array.append(_string(value))
-    return array.multiline(multiline)
 
 
 def _datetime(value: datetime) -> items.DateTime:
