@@ -207,7 +207,7 @@ def _dependency_groups(document: PyprojectDocument) -> dict[str, tuple[Requireme
                 raise document.error(
                     where,
                     f"group `{spelled[name]}` includes `{included}`, which is not defined",
-                    hint=_choices("defined groups", spelled.values()),
+                    hint=defined_groups_hint(spelled.values()),
                 )
     _check_cycles(document, includes, spelled)
     resolver = DependencyGroupResolver(table)
@@ -268,6 +268,15 @@ def _unique(items: tuple[Requirement, ...]) -> tuple[Requirement, ...]:
     return tuple(seen.values())
 
 
-def _choices(label: str, names: Any) -> str:
-    listed = ", ".join(f"`{name}`" for name in names)
-    return f"{label}: {listed}" if listed else f"there are no {label.rsplit(maxsplit=1)[-1]}"
+def defined_groups_hint(groups: Any) -> str:
+    """A hint listing the dependency groups a project defines."""
+    if not groups:
+        return "the project defines no `[dependency-groups]`"
+    return "defined groups: " + ", ".join(f"`{name}`" for name in groups)
+
+
+def defined_extras_hint(extras: Any) -> str:
+    """A hint listing the extras a project defines."""
+    if not extras:
+        return "the project defines no `[project.optional-dependencies]`"
+    return "defined extras: " + ", ".join(f"`{name}`" for name in extras)

@@ -21,7 +21,12 @@ from universal_lock.project._marker_input import marker_at
 from universal_lock.project._urls import local_location
 from universal_lock.project.document import KeyPath, PyprojectDocument, format_key
 from universal_lock.project.fingerprint import UV_KEYS
-from universal_lock.project.metadata import StandardTables, requirement
+from universal_lock.project.metadata import (
+    StandardTables,
+    defined_extras_hint,
+    defined_groups_hint,
+    requirement,
+)
 from universal_lock.project.model import ConflictItem, IndexDefinition, Settings, SettingsOrigin
 from universal_lock.project.schema import (
     ConflictTable,
@@ -170,22 +175,12 @@ def _default_groups(
         name = canonicalize_name(group)
         if name not in groups:
             raise document.error(
-                (*where, index), f"unknown dependency group {group!r}", hint=_defined_groups(tables)
+                (*where, index),
+                f"unknown dependency group {group!r}",
+                hint=defined_groups_hint(tables.dependency_groups),
             )
         names.append(name)
     return tuple(dict.fromkeys(names))
-
-
-def _defined_groups(tables: StandardTables) -> str:
-    if not tables.dependency_groups:
-        return "the project defines no `[dependency-groups]`"
-    return "defined groups: " + ", ".join(f"`{name}`" for name in tables.dependency_groups)
-
-
-def _defined_extras(tables: StandardTables) -> str:
-    if not tables.optional_dependencies:
-        return "the project defines no `[project.optional-dependencies]`"
-    return "defined extras: " + ", ".join(f"`{name}`" for name in tables.optional_dependencies)
 
 
 def _conflicts(
@@ -228,7 +223,9 @@ def _conflict_item(
         extra = canonicalize_name(member.extra)
         if extra not in tables.optional_dependencies:
             raise document.error(
-                (*at, "extra"), f"unknown extra {member.extra!r}", hint=_defined_extras(tables)
+                (*at, "extra"),
+                f"unknown extra {member.extra!r}",
+                hint=defined_extras_hint(tables.optional_dependencies),
             )
         return ConflictItem(extra=extra)
     group = canonicalize_name(member.group)
@@ -236,7 +233,7 @@ def _conflict_item(
         raise document.error(
             (*at, "group"),
             f"unknown dependency group {member.group!r}",
-            hint=_defined_groups(tables),
+            hint=defined_groups_hint(tables.dependency_groups),
         )
     return ConflictItem(group=group)
 

@@ -21,7 +21,12 @@ from packaging.utils import canonicalize_name
 from universal_lock.project._marker_input import marker_at
 from universal_lock.project._urls import local_location, redact
 from universal_lock.project.document import KeyPath, PyprojectDocument, format_key
-from universal_lock.project.metadata import StandardTables, check_name
+from universal_lock.project.metadata import (
+    StandardTables,
+    check_name,
+    defined_extras_hint,
+    defined_groups_hint,
+)
 from universal_lock.project.model import ConflictItem, IndexDefinition, Source
 from universal_lock.project.schema import SourceTable, UvSourceTable, describe, validate_table
 
@@ -82,7 +87,9 @@ def _source(
     uv: bool,
 ) -> Source:
     table = validate_table(document, UvSourceTable if uv else SourceTable, value, at)
-    for key in table.model_extra or {}:
+    unsupported = next(iter(table.model_extra or {}), None)
+    if unsupported is not None:
+        key = str(unsupported)
         raise document.error(
             (*at, key),
             f"ulock does not support `{key}` in sources",
@@ -106,7 +113,7 @@ def _source(
             raise document.error(
                 (*at, "extra"),
                 f"unknown extra {table.extra!r}",
-                hint=_listing("defined extras", tables.optional_dependencies),
+                hint=defined_extras_hint(tables.optional_dependencies),
             )
     if table.group is not None:
         group = canonicalize_name(table.group)
@@ -114,10 +121,10 @@ def _source(
             raise document.error(
                 (*at, "group"),
                 f"unknown dependency group {table.group!r}",
-                hint=_listing("defined groups", tables.dependency_groups),
+                hint=defined_groups_hint(tables.dependency_groups),
             )
     location = _location(document, kind, table, at, indexes=indexes, uv=uv)
-    marker = marker_at(document, table.marker, (*at, "marker")) if table.marker else _true()
+    marker = _true() if table.marker is None else marker_at(document, table.marker, (*at, "marker"))
     common: dict[str, Any] = {
         "marker": marker,
         "extra": extra,
@@ -216,9 +223,3 @@ def _true() -> MarkerTree:
     from universal_lock.markers import TRUE  # type: ignore[attr-defined, unused-ignore]  # until markers lands
 
     return TRUE
-
-
-def _listing(label: str, names: Any) -> str:
-    if not names:
-        return f"there are no {label.rsplit(maxsplit=1)[-1]}"
-    return f"{label}: " + ", ".join(f"`{name}`" for name in names)

@@ -371,3 +371,13 @@ def test_invalid_environment_marker(tmp_path: Path) -> None:
         "hint: write a PEP 508 marker such as "
         "`sys_platform == 'linux' and python_version >= '3.10'`"
     )
+
+
+def test_unknown_group_when_the_project_has_none(tmp_path: Path) -> None:
+    text = str(
+        load_error(tmp_path, '[project]\nname = "a"\n[tool.ulock]\ndefault-groups = ["dev"]\n')
+    )
+    assert text == (
+        f"{_where(tmp_path)} line 4, key `tool.ulock.default-groups[0]`: unknown dependency "
+        "group 'dev'\n\nhint: the project defines no `[dependency-groups]`"
+    )

@@ -295,3 +295,17 @@ def test_credentials_never_appear_in_errors(tmp_path: Path) -> None:
     )
     assert "hunter2" not in str(error)
     assert "ftp://***@files.example/t.whl" in str(error)
+
+
+def test_empty_source_marker_is_an_error(tmp_path: Path) -> None:
+    text = str(
+        load_error(
+            tmp_path, PROJECT + '[tool.ulock.sources]\ntorch = { index = "accel", marker = "" }\n'
+        )
+    )
+    assert text == (
+        f"{_where(tmp_path)} line 22, key `tool.ulock.sources.torch.marker`: invalid marker: '' "
+        "(Expected a marker variable or quoted string, at character 1)\n\n"
+        "hint: write a PEP 508 marker such as "
+        "`sys_platform == 'linux' and python_version >= '3.10'`"
+    )
