@@ -91,7 +91,8 @@ class PartialSolution:
     def decide(self, package: str, version: Version) -> None:
         """Select ``version`` of ``package``; opens a new decision level (except the root's)."""
         self._decisions[package] = version
-        self._append(Term(package=package, versions=exact(version)), cause=None)
+        term = Term(package=package, versions=exact(version), exact_version=version)
+        self._append(term, cause=None)
         self._undecided.pop(package, None)
 
     def derive(self, term: Term, cause: Incompatibility) -> None:
@@ -102,7 +103,12 @@ class PartialSolution:
 
     def _append(self, term: Term, *, cause: Incompatibility | None) -> Term:
         items = self._by_package.setdefault(term.package, [])
-        accumulated = term if not items else items[-1].accumulated.intersect(term)
+        if not items or term.exact_version is not None:
+            # A decision's version lies within the package's range (the solver
+            # checks that), so the intersection is the decision itself.
+            accumulated = term
+        else:
+            accumulated = items[-1].accumulated.intersect(term)
         assignment = Assignment(
             term=term,
             level=self.level,

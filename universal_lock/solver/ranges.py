@@ -14,6 +14,8 @@ that no single specifier set expresses.
 
 from __future__ import annotations
 
+import functools
+
 from packaging.ranges import VersionRange
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -49,12 +51,17 @@ def parse_range(package: str, specifier: str) -> VersionRange:
     the string.
     """
     try:
-        specifier_set = SpecifierSet(specifier, prereleases=True)
+        return _parse_specifier(specifier)
     except InvalidSpecifier as error:
         raise InvalidRequirementData(
             "specifier", specifier, package=package, detail=str(error)
         ) from None
-    return specifier_set.to_range() & FULL
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_specifier(specifier: str) -> VersionRange:
+    # Ranges are immutable and the same few specifiers recur across versions.
+    return SpecifierSet(specifier, prereleases=True).to_range() & FULL
 
 
 def coerce_version(package: str, value: Version | str) -> Version:
@@ -158,8 +165,16 @@ def _format_intervals(version_range: VersionRange) -> str:
         if index == len(intervals) - 1 or not _is_point_hole(upper, intervals[index + 1][0]):
             current.append(_upper_text(upper))
     groups.append(current + exclusions)
-    texts = [",".join(sorted((p for p in group if p), key=_rank_of)) for group in groups]
+    texts = [_point_or(",".join(sorted((p for p in group if p), key=_rank_of))) for group in groups]
     return " || ".join(text or "any" for text in texts)
+
+
+def _point_or(text: str) -> str:
+    """``>=1.0,<=1.0`` is the single version ``==1.0``."""
+    parts = text.split(",")
+    if len(parts) == 2 and parts[0].startswith(">=") and parts[1] == f"<={parts[0][2:]}":
+        return f"=={parts[0][2:]}"
+    return text
 
 
 def _rank_of(part: str) -> int:

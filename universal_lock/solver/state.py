@@ -101,6 +101,7 @@ class Solver:
     """The full PubGrub state for one root; see the module docstring for the protocol."""
 
     __slots__ = (
+        "_contradicted",
         "_incompatibilities",
         "_known_dependencies",
         "_pending",
@@ -128,6 +129,9 @@ class Solver:
         self._priority = priority
         self._priority_cache: dict[str, tuple[VersionRange, Any]] = {}
         self._incompatibilities: dict[str, list[Incompatibility]] = {}
+        # Incompatibilities known to be contradicted, with the decision level at
+        # which that was seen: still true until a backjump below that level.
+        self._contradicted: dict[Incompatibility, int] = {}
         self._known_dependencies: dict[tuple[str, Version], tuple[Incompatibility, ...]] = {}
         self._solution = PartialSolution()
         self._pending: NeedsVersion | NeedsDependencies | None = None
@@ -241,6 +245,7 @@ class Solver:
             package: list(items) for package, items in self._incompatibilities.items()
         }
         copy._known_dependencies = dict(self._known_dependencies)
+        copy._contradicted = dict(self._contradicted)
         copy._solution = self._solution.clone()
         copy._pending = self._pending
         copy._result = self._result
@@ -324,24 +329,33 @@ class Solver:
         """Unit propagation from the changed packages; False when solving failed."""
         changed = list(dict.fromkeys(self._propagate))
         self._propagate = []
-        solution = self._solution
+        solution, contradicted = self._solution, self._contradicted
         while changed:
             package = changed.pop()
             incompatibilities = self._incompatibilities.get(package, [])
             # Newest first: learned incompatibilities are more general.
             for incompatibility in reversed(list(incompatibilities)):
+                if incompatibility in contradicted:
+                    continue
                 relation, unsatisfied = solution.relation(incompatibility)
-                if relation is Relation.SATISFIED:
+                if relation is Relation.CONTRADICTED:
+                    contradicted[incompatibility] = solution.level
+                elif relation is Relation.SATISFIED:
                     learned = self._resolve_conflict(incompatibility)
                     if learned is None:
                         return False
+                    contradicted = self._contradicted  # replaced by the backjump
                     relation, unsatisfied = solution.relation(learned)
                     assert relation is Relation.INCONCLUSIVE and unsatisfied is not None
                     solution.derive(unsatisfied.negate(), learned)
+                    contradicted[learned] = solution.level
                     changed = [unsatisfied.package]
                     break
-                if relation is Relation.INCONCLUSIVE and unsatisfied is not None:
+                elif unsatisfied is not None:
+                    # Almost satisfied: the remaining term must be false. The
+                    # derivation contradicts it, hence the incompatibility.
                     solution.derive(unsatisfied.negate(), incompatibility)
+                    contradicted[incompatibility] = solution.level
                     if unsatisfied.package not in changed:
                         changed.append(unsatisfied.package)
         return True
@@ -364,6 +378,10 @@ class Solver:
                     self._add(incompatibility)
                     self.stats.learned += 1
                 self._solution.backtrack(found.previous_level)
+                level = found.previous_level
+                self._contradicted = {
+                    known: seen for known, seen in self._contradicted.items() if seen <= level
+                }
                 self.stats.backtracks += 1
                 return incompatibility
             assert satisfier.cause is not None

@@ -13,6 +13,7 @@ import enum
 from dataclasses import dataclass
 
 from packaging.ranges import VersionRange
+from packaging.version import Version
 
 from universal_lock.solver.ranges import EMPTY, FULL, format_range
 
@@ -32,6 +33,9 @@ class Term:
     package: str
     versions: VersionRange
     positive: bool = True
+    #: Set on decisions (``versions`` is exactly this version): membership tests
+    #: are much cheaper than interval algebra.
+    exact_version: Version | None = None
 
     def negate(self) -> Term:
         """The term that is true exactly when this one is false."""
@@ -63,6 +67,8 @@ class Term:
     def satisfies(self, other: Term) -> bool:
         """Whether ``other`` must be true whenever this term is (``self ⊆ other``)."""
         if self.positive:
+            if self.exact_version is not None:
+                return (self.exact_version in other.versions) == other.positive
             if other.positive:
                 return self.versions.is_subset(other.versions)
             return self.versions.is_disjoint(other.versions)
@@ -73,6 +79,8 @@ class Term:
     def contradicts(self, other: Term) -> bool:
         """Whether ``other`` must be false whenever this term is true."""
         if self.positive:
+            if self.exact_version is not None:
+                return (self.exact_version in other.versions) != other.positive
             if other.positive:
                 return self.versions.is_disjoint(other.versions)
             return self.versions.is_subset(other.versions)
