@@ -24,7 +24,7 @@ def key_lines(text: str) -> dict[KeyPath, int]:
     """Map every key path in ``text`` (valid TOML) to the line where it is first written."""
     scanner = _Scanner(text)
     scanner.document()
-    return scanner.lines
+    return scanner.implied | scanner.lines
 
 
 class _Scanner:
@@ -33,6 +33,8 @@ class _Scanner:
         self.pos = 0
         self.line = 1
         self.lines: dict[KeyPath, int] = {}
+        # Tables that exist only because a deeper header names them (``a`` in ``[a.b]``).
+        self.implied: dict[KeyPath, int] = {}
         # How many elements each array of tables has so far, so that a header
         # ``[a.b]`` below ``[[a]]`` resolves to ``a[last].b``.
         self.table_arrays: dict[KeyPath, int] = {}
@@ -62,6 +64,12 @@ class _Scanner:
     def _record(self, path: KeyPath, line: int) -> None:
         self.lines.setdefault(path, line)
 
+    def _record_header(self, path: KeyPath, line: int) -> None:
+        """A header ``[a.b.c]`` also implies the tables ``a`` and ``a.b``."""
+        self._record(path, line)
+        for depth in range(1, len(path)):
+            self.implied.setdefault(path[:depth], line)
+
     # -- structure ----------------------------------------------------------
 
     def document(self) -> None:
@@ -76,7 +84,7 @@ class _Scanner:
                 keys = self._key()
                 self._advance(self.text.index("]]", self.pos) + 2 - self.pos)
                 base = (*self._resolve(keys[:-1]), keys[-1])
-                self._record(base, line)
+                self._record_header(base, line)
                 index = self.table_arrays.get(base, 0)
                 self.table_arrays[base] = index + 1
                 table = (*base, index)
@@ -87,7 +95,7 @@ class _Scanner:
                 keys = self._key()
                 self._advance(self.text.index("]", self.pos) + 1 - self.pos)
                 table = self._resolve(keys)
-                self._record(table, line)
+                self._record_header(table, line)
             else:
                 self._key_value(table)
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from typing import Any
+
+import tomlkit
+from hypothesis import given
+from hypothesis import strategies as st
 
 from universal_lock.project._locate import key_lines
 from universal_lock.project.document import format_key
@@ -90,3 +95,37 @@ def test_format_key() -> None:
     )
     assert format_key(("tool", "ulock", "conflicts", 0, 1)) == "tool.ulock.conflicts[0][1]"
     assert format_key(("project", "quoted.key")) == 'project."quoted.key"'
+
+
+_KEY = st.text(alphabet="abcXYZ09_-. ", min_size=1, max_size=6)
+_LEAF = st.one_of(
+    st.integers(), st.booleans(), st.text(alphabet="ab\"'\n[]=#{}", max_size=6), st.dates()
+)
+_TREE = st.recursive(
+    _LEAF,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEY, inner, max_size=3),
+    max_leaves=15,
+)
+
+
+def _paths(value: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found: list[tuple[str | int, ...]] = []
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        found.append((*prefix, key))
+        if isinstance(item, dict | list):
+            found.extend(_paths(item, (*prefix, key)))
+    return found
+
+
+@given(document=st.dictionaries(_KEY, _TREE, min_size=1, max_size=4))
+def test_every_key_of_a_generated_document_is_located(document: dict[str, Any]) -> None:
+    text = tomlkit.dumps(document)
+    data = tomllib.loads(text)
+    lines = key_lines(text)
+    source_lines = text.splitlines()
+    for path in _paths(data):
+        assert path in lines, (path, text)
+        last = path[-1]
+        if isinstance(last, str):
+            assert last in source_lines[lines[path] - 1], (path, text)
