@@ -52,10 +52,17 @@ async def by_ranges(transport: Transport, dist: Distribution) -> bytes | WholeFi
     ``None`` if it refused ranges (416), so the caller downloads the file."""
     url = dist.url
     shown = redact_url(url)
+    # With the size known (PEP 700), ask for an explicit range: some servers answer a suffix
+    # range longer than the file with a 200 and the whole body instead of a 206.
+    first_range = (
+        f"bytes={max(0, dist.size - TAIL_SIZE)}-{dist.size - 1}"
+        if dist.size
+        else f"bytes=-{TAIL_SIZE}"
+    )
     tail = await transport.get(
         url,
         kind="range",
-        headers={"Range": f"bytes=-{TAIL_SIZE}"},
+        headers={"Range": first_range},
         accept_status=frozenset({200, 206, 416}),
     )
     if tail.status == 200:

@@ -127,7 +127,7 @@ def _extract(sdist: Path, target: Path) -> Path:
     raise MetadataBuildFailed(sdist.name, "an sdist must hold exactly one top-level directory")
 
 
-def _build_system(source: Path, filename: str) -> tuple[list[Requirement], str, str | None]:
+def _build_system(source: Path, filename: str) -> tuple[list[Requirement], str, list[str] | None]:
     pyproject = source / "pyproject.toml"
     table: Mapping[str, object] = {}
     if pyproject.is_file():
@@ -148,7 +148,7 @@ def _build_system(source: Path, filename: str) -> tuple[list[Requirement], str, 
     return (
         [_requirement(str(text), filename) for text in requires],
         str(backend),
-        os.pathsep.join(str(path) for path in paths) if paths else None,
+        [str(path) for path in paths] if paths else None,
     )
 
 

@@ -9,6 +9,7 @@ caller interprets (404 is "not found", 401/403 is a credentials problem).
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import logging
 import os
@@ -84,13 +85,15 @@ class Transport:
             await self._session.close()
             self._session = None
 
-    def _auth_for(self, url: str) -> aiohttp.BasicAuth | None:
+    def _auth_headers(self, url: str) -> dict[str, str]:
+        # Sent as a header, which aiohttp drops when a redirect leaves the origin.
         parts = urlsplit(url)
         key = f"{parts.hostname}:{parts.port}" if parts.port else f"{parts.hostname}"
         credentials = self._credentials.get(key) or self._credentials.get(parts.hostname or "")
         if credentials is None:
-            return None
-        return aiohttp.BasicAuth(credentials.username, credentials.password)
+            return {}
+        token = base64.b64encode(f"{credentials.username}:{credentials.password}".encode())
+        return {"Authorization": "Basic " + token.decode("ascii")}
 
     async def get(
         self,
@@ -104,9 +107,9 @@ class Transport:
         ``IndexFailure``; a status in it returns the response with its body read."""
 
         async def attempt(session: aiohttp.ClientSession) -> Response:
-            async with session.get(
-                url, headers=CIMultiDict(headers or {}), auth=self._auth_for(url)
-            ) as response:
+            request_headers = CIMultiDict(headers or {})
+            request_headers.update(self._auth_headers(url))
+            async with session.get(url, headers=request_headers) as response:
                 self._check_status(url, response.status, accept_status)
                 body = await response.read()
                 self.counters.bytes_downloaded += len(body)
@@ -123,7 +126,7 @@ class Transport:
         """Stream ``url`` into a new file in ``directory``; returns (path, sha256, size)."""
 
         async def attempt(session: aiohttp.ClientSession) -> tuple[Path, str, int]:
-            async with session.get(url, auth=self._auth_for(url)) as response:
+            async with session.get(url, headers=self._auth_headers(url)) as response:
                 self._check_status(url, response.status, frozenset({200}))
                 handle, name = tempfile.mkstemp(dir=directory, prefix=".dl-", suffix=".part")
                 digest = hashlib.sha256()
