@@ -1,0 +1,219 @@
+"""The reduced ordered decision diagram with range edges that every marker is stored as.
+
+A node tests one variable. Its ``cuts`` split that variable's ordered domain into consecutive
+segments and ``children[i]`` is the node for segment ``i``: segment 0 lies below ``cuts[0]``,
+segment ``i`` runs from ``cuts[i-1]`` up to (not including) ``cuts[i]``. A cut is a pair
+``(value, side)``: side 0 sits just below ``value``, side 1 just above it, so ``(v, 0)`` opens a
+segment that includes ``v`` and ``(v, 1)`` one that starts right after it. Strings, interpreter
+versions and booleans (``(1, 0)`` splits False from True) all use the same shape.
+
+Nodes are hash-consed: ``make`` returns the one existing node for a (variable, cuts, children)
+triple, merges neighbouring segments with the same child, and skips a node whose segments all
+lead to the same child. With a fixed variable order that makes the diagram canonical, so two
+equivalent markers are the same object and ``is`` is equivalence. ``apply_and`` / ``apply_or`` /
+``negate`` are memoized on node ids; the caches are bounded and simply cleared when full.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Any, Final
+
+from universal_lock.markers._variables import TERMINAL_KEY, VarKey
+
+Cut = tuple[Any, int]
+
+_MAX_CACHE: Final = 1_000_000
+
+
+class Node:
+    """One interned diagram node; compare with ``is``. Build only through ``make``."""
+
+    __slots__ = ("children", "cuts", "text", "uid", "var", "wrapper")
+
+    var: VarKey
+    cuts: tuple[Cut, ...]
+    children: tuple[Node, ...]
+    uid: int
+    wrapper: Any  # the public MarkerTree for this node, created on first use
+    text: str | None  # the canonical printed form, computed on first use
+
+    def __repr__(self) -> str:
+        if self is TRUE_NODE:
+            return "<Node TRUE>"
+        if self is FALSE_NODE:
+            return "<Node FALSE>"
+        return f"<Node {self.var[1]} {len(self.children)} segments #{self.uid}>"
+
+    def segment_of(self, point: Any) -> Node:
+        """The child whose segment holds the domain value ``point``."""
+        return self.children[bisect_right(self.cuts, (point, 0))]
+
+    def segment_of_cut(self, cut: Cut) -> Node:
+        """The child of the segment that starts at ``cut`` (or contains the spot just past it)."""
+        return self.children[bisect_right(self.cuts, cut)]
+
+
+_table: dict[tuple[VarKey, tuple[Cut, ...], tuple[int, ...]], Node] = {}
+
+
+def _new(var: VarKey, cuts: tuple[Cut, ...], children: tuple[Node, ...]) -> Node:
+    node = Node.__new__(Node)
+    node.var = var
+    node.cuts = cuts
+    node.children = children
+    node.uid = len(_table) + 2
+    node.wrapper = None
+    node.text = None
+    return node
+
+
+def _terminal(uid: int) -> Node:
+    node = Node.__new__(Node)
+    node.var = TERMINAL_KEY
+    node.cuts = ()
+    node.children = ()
+    node.uid = uid
+    node.wrapper = None
+    node.text = None
+    return node
+
+
+TRUE_NODE: Final = _terminal(1)
+FALSE_NODE: Final = _terminal(0)
+
+
+def make(
+    var: VarKey, cuts: tuple[Cut, ...] | list[Cut], children: tuple[Node, ...] | list[Node]
+) -> Node:
+    """The canonical node for these segments (merging equal neighbours, skipping a no-op test)."""
+    merged_cuts: list[Cut] = []
+    merged_children: list[Node] = [children[0]]
+    for cut, child in zip(cuts, children[1:], strict=True):
+        if child is not merged_children[-1]:
+            merged_cuts.append(cut)
+            merged_children.append(child)
+    if len(merged_children) == 1:
+        return merged_children[0]
+    key = (var, tuple(merged_cuts), tuple(child.uid for child in merged_children))
+    node = _table.get(key)
+    if node is None:
+        node = _new(var, key[1], tuple(merged_children))
+        _table[key] = node
+    return node
+
+
+def _merge_segments(a: Node, b: Node, combine: Callable[[Node, Node], Node]) -> Node:
+    """Combine two nodes on the same variable segment by segment."""
+    cuts = sorted(set(a.cuts).union(b.cuts))
+    children = [combine(a.children[0], b.children[0])]
+    a_cuts, b_cuts = a.cuts, b.cuts
+    for cut in cuts:
+        children.append(
+            combine(a.children[bisect_right(a_cuts, cut)], b.children[bisect_right(b_cuts, cut)])
+        )
+    return make(a.var, cuts, children)
+
+
+_and_cache: dict[tuple[int, int], Node] = {}
+_or_cache: dict[tuple[int, int], Node] = {}
+_not_cache: dict[int, Node] = {}
+
+
+def apply_and(a: Node, b: Node) -> Node:
+    """The conjunction of two diagrams."""
+    if a is b or b is TRUE_NODE:
+        return a
+    if a is TRUE_NODE:
+        return b
+    if a is FALSE_NODE or b is FALSE_NODE:
+        return FALSE_NODE
+    key = (a.uid, b.uid) if a.uid < b.uid else (b.uid, a.uid)
+    result = _and_cache.get(key)
+    if result is not None:
+        return result
+    if a.var == b.var:
+        result = _merge_segments(a, b, apply_and)
+    elif a.var < b.var:
+        result = make(a.var, a.cuts, [apply_and(child, b) for child in a.children])
+    else:
+        result = make(b.var, b.cuts, [apply_and(a, child) for child in b.children])
+    if len(_and_cache) >= _MAX_CACHE:
+        _and_cache.clear()
+    _and_cache[key] = result
+    return result
+
+
+def apply_or(a: Node, b: Node) -> Node:
+    """The disjunction of two diagrams."""
+    if a is b or b is FALSE_NODE:
+        return a
+    if a is FALSE_NODE:
+        return b
+    if a is TRUE_NODE or b is TRUE_NODE:
+        return TRUE_NODE
+    key = (a.uid, b.uid) if a.uid < b.uid else (b.uid, a.uid)
+    result = _or_cache.get(key)
+    if result is not None:
+        return result
+    if a.var == b.var:
+        result = _merge_segments(a, b, apply_or)
+    elif a.var < b.var:
+        result = make(a.var, a.cuts, [apply_or(child, b) for child in a.children])
+    else:
+        result = make(b.var, b.cuts, [apply_or(a, child) for child in b.children])
+    if len(_or_cache) >= _MAX_CACHE:
+        _or_cache.clear()
+    _or_cache[key] = result
+    return result
+
+
+def negate(a: Node) -> Node:
+    """The complement of a diagram over the whole (unconstrained) domain."""
+    if a is TRUE_NODE:
+        return FALSE_NODE
+    if a is FALSE_NODE:
+        return TRUE_NODE
+    result = _not_cache.get(a.uid)
+    if result is None:
+        result = make(a.var, a.cuts, [negate(child) for child in a.children])
+        if len(_not_cache) >= _MAX_CACHE:
+            _not_cache.clear()
+        _not_cache[a.uid] = result
+    return result
+
+
+def rebuild(node: Node, visit: Callable[[Node], Node | None]) -> Node:
+    """Rebuild a diagram bottom-up; ``visit`` may replace a node (return None to recurse)."""
+    memo: dict[int, Node] = {}
+
+    def walk(current: Node) -> Node:
+        done = memo.get(current.uid)
+        if done is not None:
+            return done
+        replaced = visit(current)
+        if replaced is None:
+            if current is TRUE_NODE or current is FALSE_NODE:
+                replaced = current
+            else:
+                replaced = make(current.var, current.cuts, [walk(c) for c in current.children])
+        memo[current.uid] = replaced
+        return replaced
+
+    return walk(node)
+
+
+def boolean_node(var: VarKey, *, when_false: Node, when_true: Node) -> Node:
+    """A node on a boolean atom."""
+    return make(var, ((1, 0),), (when_false, when_true))
+
+
+def cache_sizes() -> dict[str, int]:
+    """How many nodes and memoized results exist (for the benchmark's report)."""
+    return {
+        "nodes": len(_table),
+        "and": len(_and_cache),
+        "or": len(_or_cache),
+        "not": len(_not_cache),
+    }

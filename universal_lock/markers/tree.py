@@ -1,0 +1,370 @@
+"""``MarkerTree``: the public, canonical marker value, and parsing PEP 508 text into it.
+
+A ``MarkerTree`` wraps one interned diagram node that already includes the world constraint
+(known ``sys_platform`` / ``platform_system`` / ``os_name`` pairs, see ``_atoms.WORLD``). So
+``TRUE`` is the world itself, ``~m`` is ``not m`` within the world, and two trees are equal
+exactly when they admit the same real environments. One node has one wrapper, so ``==`` and
+``hash`` are identity-fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any, Final
+
+from packaging._parser import Op, Value, Variable
+from packaging.markers import InvalidMarker, Marker
+from packaging.ranges import VersionRange
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from universal_lock.errors import InvalidRequirementData, UlockError
+from universal_lock.markers import _ranges
+from universal_lock.markers._atoms import WORLD, AtomError, atom_node, membership, opaque_holds
+from universal_lock.markers._diagram import (
+    FALSE_NODE,
+    TRUE_NODE,
+    Node,
+    apply_and,
+    apply_or,
+    make,
+    negate,
+)
+from universal_lock.markers._printer import render
+from universal_lock.markers._variables import (
+    EXTRA,
+    EXTRAS,
+    PYTHON,
+    PYTHON_VERSION,
+    fixed_key,
+    is_membership,
+    is_opaque,
+)
+
+_PYTHON_KEY: Final = fixed_key(PYTHON)
+_EXTRA_KEY: Final = fixed_key(EXTRA)
+_MAX_PARSE_CACHE: Final = 100_000
+
+
+class InvalidMarkerError(InvalidRequirementData):
+    """A marker that does not parse; the message quotes it and points at the bad spot."""
+
+    def __init__(self, text: str, reason: str, pointer: str | None = None) -> None:
+        super().__init__("marker", text, detail=reason)
+        if pointer:
+            self.message = f"{self.message}\n{pointer}"
+
+
+class MissingEnvironmentValue(UlockError):
+    """``evaluate`` needed a variable the environment does not define."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the environment has no value for the marker variable `{name}`")
+        self.name = name
+
+
+class MarkerTree:
+    """An environment marker in canonical form: immutable, hashable; ``==`` means equivalent."""
+
+    __slots__ = ("_node",)
+
+    _node: Node
+
+    def __new__(cls, node: Node) -> MarkerTree:
+        existing = node.wrapper
+        if existing is not None:
+            return existing  # type: ignore[no-any-return]
+        tree = object.__new__(cls)
+        tree._node = node
+        node.wrapper = tree
+        return tree
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (parse_marker, (str(self),))
+
+    @classmethod
+    def parse(cls, text: str) -> MarkerTree:
+        """Parse PEP 508 marker text (same as ``parse_marker``)."""
+        return parse_marker(text)
+
+    @classmethod
+    def from_python_range(cls, python: VersionRange | SpecifierSet) -> MarkerTree:
+        """The marker that holds exactly for the interpreter versions in ``python``."""
+        return MarkerTree(apply_and(_ranges.python_node(python), WORLD))
+
+    # -- algebra -------------------------------------------------------------------------
+
+    def __and__(self, other: MarkerTree) -> MarkerTree:
+        return MarkerTree(apply_and(self._node, other._node))
+
+    def __or__(self, other: MarkerTree) -> MarkerTree:
+        return MarkerTree(apply_or(self._node, other._node))
+
+    def __invert__(self) -> MarkerTree:
+        return MarkerTree(apply_and(negate(self._node), WORLD))
+
+    def is_empty(self) -> bool:
+        """True when no environment satisfies the marker."""
+        return self._node is FALSE_NODE
+
+    def is_universal(self) -> bool:
+        """True when every environment satisfies the marker."""
+        return self._node is WORLD
+
+    def is_disjoint(self, other: MarkerTree) -> bool:
+        """True when no environment satisfies both markers."""
+        return apply_and(self._node, other._node) is FALSE_NODE
+
+    def implies(self, other: MarkerTree) -> bool:
+        """True when every environment satisfying ``self`` satisfies ``other``."""
+        return apply_and(self._node, negate(other._node)) is FALSE_NODE
+
+    def split(self, other: MarkerTree) -> tuple[MarkerTree, MarkerTree]:
+        """``(self & other, self & ~other)``; either part may be empty."""
+        return self & other, self & ~other
+
+    def split_nonempty(self, other: MarkerTree) -> tuple[MarkerTree, ...]:
+        """The non-empty parts of ``split``, inside part first."""
+        return tuple(part for part in self.split(other) if not part.is_empty())
+
+    # -- python versions -----------------------------------------------------------------
+
+    def python_range(self) -> VersionRange:
+        """The ``python_full_version`` values for which some environment satisfies the marker."""
+        node = self._node
+        if node is FALSE_NODE:
+            return VersionRange.empty(prereleases=True)
+        if node.var != _PYTHON_KEY:
+            return VersionRange.full(prereleases=True)
+        inside = [child is not FALSE_NODE for child in node.children]
+        return _ranges.to_version_range(node.cuts, inside)
+
+    def simplify(self, requires_python: SpecifierSet | VersionRange) -> MarkerTree:
+        """A marker equal to this one wherever the interpreter is within ``requires_python``.
+
+        Comparisons that only exclude versions ``requires_python`` already excludes are
+        dropped: under ``>=3.9``, ``python_full_version >= '3.9' and sys_platform == 'linux'``
+        becomes ``sys_platform == 'linux'``. Only valid where ``requires_python`` holds.
+        """
+        node = self._node
+        if node.var != _PYTHON_KEY:
+            return self
+        allowed = _ranges.python_node(requires_python)
+        if allowed is FALSE_NODE or allowed is TRUE_NODE:
+            return self
+        cuts = sorted(set(node.cuts).union(allowed.cuts))
+        points = [None, *cuts]
+        kept: list[Node | None] = []
+        for start in points:
+            inside = allowed.children[0] if start is None else allowed.segment_of_cut(start)
+            child = node.children[0] if start is None else node.segment_of_cut(start)
+            kept.append(child if inside is TRUE_NODE else None)
+        return MarkerTree(make(_PYTHON_KEY, cuts, _fill_dont_care(kept)))
+
+    # -- extras --------------------------------------------------------------------------
+
+    def extra_as_lock_extras(self) -> MarkerTree:
+        """Rewrite requirement-level ``extra == 'x'`` into lock-level ``'x' in extras``.
+
+        The result holds when the requirement would be installed with the lock's requested
+        ``extras``: an installer evaluates a requirement with ``extra == ''`` and with each
+        requested extra, so the result is ``m(extra='') or ('x' in extras and m(extra='x'))
+        or ...`` over the extras ``m`` names. ``extra == 'x'`` becomes ``'x' in extras``;
+        ``extra != 'x'`` holds for ``extra == ''`` and so becomes universal. A substring test
+        on ``extra`` (an opaque atom) has no lock-level reading and is left as it is.
+        """
+        memo: dict[int, Node] = {}
+        return MarkerTree(apply_and(_lift_extra(self._node, memo), WORLD))
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        env: Mapping[str, str],
+        *,
+        extras: frozenset[str] = frozenset(),
+        dependency_groups: frozenset[str] = frozenset(),
+    ) -> bool:
+        """Whether the environment satisfies the marker.
+
+        ``env`` maps PEP 508 names to strings. Only the variables the marker actually tests
+        on the way down are read; a missing one raises ``MissingEnvironmentValue``, except
+        ``extra``, which defaults to ``''``, and ``python_full_version``, which falls back to
+        ``python_version`` (and ``python_version`` to ``python_full_version``'s ``X.Y``).
+        """
+        node = self._node
+        if extras:
+            extras = frozenset(canonicalize_name(name) for name in extras)
+        groups = dependency_groups
+        if groups:
+            groups = frozenset(canonicalize_name(name) for name in groups)
+        while node is not TRUE_NODE and node is not FALSE_NODE:
+            var = node.var
+            if is_membership(var):
+                present = var[2] in (extras if var[1] == EXTRAS else groups)
+                node = node.children[1 if present else 0]
+            elif is_opaque(var):
+                holds = opaque_holds(var, _opaque_view(env, var[1]))
+                node = node.children[1 if holds else 0]
+            elif var[0] in (0, 2):
+                node = node.segment_of(_version_value(env, var[1]))
+            elif var == _EXTRA_KEY:
+                node = node.segment_of(canonicalize_name(env.get(EXTRA) or ""))
+            else:
+                node = node.segment_of(_lookup(env, var[1]))
+        return node is TRUE_NODE
+
+    # -- text ----------------------------------------------------------------------------
+
+    def __str__(self) -> str:
+        node = self._node
+        if node.text is None:
+            node.text = render(node)
+        return node.text
+
+    def __repr__(self) -> str:
+        return f"MarkerTree({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MarkerTree):
+            return self._node is other._node
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return self._node.uid
+
+    def to_packaging(self) -> Marker | None:
+        """The marker as ``packaging.markers.Marker``; None for the universal marker."""
+        if self.is_universal():
+            return None
+        return Marker(str(self))
+
+
+def _fill_dont_care(children: list[Node | None]) -> list[Node]:
+    """Give segments outside requires-python the child of a neighbour, so they merge away."""
+    known = [child for child in children if child is not None]
+    if not known:
+        return [FALSE_NODE for _ in children]
+    filled: list[Node] = []
+    previous: Node | None = None
+    for child in children:
+        chosen = child if child is not None else previous if previous is not None else known[0]
+        filled.append(chosen)
+        previous = chosen
+    return filled
+
+
+def _lookup(env: Mapping[str, str], name: str) -> str:
+    try:
+        return env[name]
+    except KeyError:
+        raise MissingEnvironmentValue(name) from None
+
+
+def _version_value(env: Mapping[str, str], name: str) -> Version:
+    text = env.get(name)
+    if text is None and name == PYTHON:
+        text = env.get(PYTHON_VERSION)
+    if text is None:
+        raise MissingEnvironmentValue(name)
+    version = _environment_version(text)
+    if version is None:
+        raise UlockError(f"the environment's `{name}` is not a version: {text!r}")
+    return version
+
+
+@lru_cache(maxsize=1024)
+def _environment_version(text: str) -> Version | None:
+    if text.endswith("+"):
+        text = f"{text}local"  # what packaging does for untagged interpreter builds
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _opaque_view(env: Mapping[str, str], name: str) -> Mapping[str, str]:
+    if name in env:
+        if name == EXTRA:
+            return {EXTRA: canonicalize_name(env[EXTRA])}
+        return env
+    if name == EXTRA:
+        return {EXTRA: ""}
+    if name == PYTHON_VERSION:
+        full = _version_value(env, PYTHON)
+        return {PYTHON_VERSION: f"{full.major}.{full.minor}"}
+    raise MissingEnvironmentValue(name)
+
+
+def _lift_extra(node: Node, memo: dict[int, Node]) -> Node:
+    if node is TRUE_NODE or node is FALSE_NODE:
+        return node
+    done = memo.get(node.uid)
+    if done is not None:
+        return done
+    children = [_lift_extra(child, memo) for child in node.children]
+    if node.var != _EXTRA_KEY:
+        result = make(node.var, node.cuts, children)
+    else:
+        # Installers evaluate a requirement once with extra == '' and once per requested
+        # extra, and install it if any evaluation holds: the '' reading always applies.
+        result = _lift_extra(node.segment_of(""), memo)
+        for point in sorted({value for value, _ in node.cuts} - {""}):
+            lifted = _lift_extra(node.segment_of(point), memo)
+            result = apply_or(result, apply_and(membership(EXTRAS, point), lifted))
+    memo[node.uid] = result
+    return result
+
+
+_parse_cache: dict[str, MarkerTree] = {}
+
+
+def parse_marker(text: str) -> MarkerTree:
+    """Parse PEP 508 marker text; raises ``InvalidRequirementData`` (kind "marker") if invalid.
+
+    The empty string (or only whitespace) is the universal marker.
+    """
+    cached = _parse_cache.get(text)
+    if cached is not None:
+        return cached
+    if not text.strip():
+        return TRUE
+    try:
+        parsed = Marker(text)
+    except InvalidMarker as error:
+        reason, _, pointer = str(error).partition("\n")
+        raise InvalidMarkerError(text, reason, pointer or None) from None
+    try:
+        node = apply_and(_build(parsed._markers), WORLD)
+    except AtomError as error:
+        raise InvalidMarkerError(text, str(error)) from None
+    tree = MarkerTree(node)
+    if len(_parse_cache) >= _MAX_PARSE_CACHE:
+        _parse_cache.clear()
+    _parse_cache[text] = tree
+    return tree
+
+
+def _build(items: Iterable[Any]) -> Node:
+    """A packaging marker list: ``and`` binds tighter than ``or``."""
+    result = FALSE_NODE
+    conjunction = TRUE_NODE
+    for item in items:
+        if item == "or":
+            result = apply_or(result, conjunction)
+            conjunction = TRUE_NODE
+        elif item == "and":
+            continue
+        elif isinstance(item, tuple):
+            lhs, op, rhs = item
+            assert isinstance(op, Op) and isinstance(lhs, Variable | Value)
+            conjunction = apply_and(conjunction, atom_node(lhs, str(op), rhs))
+        else:
+            conjunction = apply_and(conjunction, _build(item))
+    return apply_or(result, conjunction)
+
+
+TRUE: Final = MarkerTree(WORLD)
+FALSE: Final = MarkerTree(FALSE_NODE)
