@@ -32,4 +32,7 @@ def marker_at(document: PyprojectDocument, value: Any, at: KeyPath) -> MarkerTre
     try:
         return parse_marker(value)
     except InvalidRequirementData as error:
-        raise document.invalid(at, "marker", value, detail=error.message, hint=hint) from None
+        # Keep only the algebra's reason: the quoted marker is ours to add, with its location.
+        reason = error.message.split("\n", 1)[0].removeprefix(f"invalid marker: {value!r}")
+        detail = reason.strip().removeprefix("(").removesuffix(")") or None
+        raise document.invalid(at, "marker", value, detail=detail, hint=hint) from None

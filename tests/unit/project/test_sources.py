@@ -309,3 +309,22 @@ def test_empty_source_marker_is_an_error(tmp_path: Path) -> None:
         "hint: write a PEP 508 marker such as "
         "`sys_platform == 'linux' and python_version >= '3.10'`"
     )
+
+
+@needs_markers
+def test_marker_that_parses_but_has_no_meaning(tmp_path: Path) -> None:
+    text = str(
+        load_error(
+            tmp_path,
+            PROJECT
+            + "[tool.ulock.sources]\n"
+            + 'torch = { index = "accel", marker = "platform_machine ~= \'x86\'" }\n',
+        )
+    )
+    assert text == (
+        f"{_where(tmp_path)} line 22, key `tool.ulock.sources.torch.marker`: invalid marker: "
+        "\"platform_machine ~= 'x86'\" (`~=` needs a version, and `platform_machine` is "
+        "compared as a string)\n\n"
+        "hint: write a PEP 508 marker such as "
+        "`sys_platform == 'linux' and python_version >= '3.10'`"
+    )
