@@ -12,7 +12,7 @@ import datetime as _dt
 import re
 from collections.abc import Sequence
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -27,7 +27,13 @@ from universal_lock.project.metadata import (
     defined_groups_hint,
     requirement,
 )
-from universal_lock.project.model import ConflictItem, IndexDefinition, Settings, SettingsOrigin
+from universal_lock.project.model import (
+    ConflictItem,
+    IndexDefinition,
+    IndexStrategy,
+    Settings,
+    SettingsOrigin,
+)
 from universal_lock.project.schema import (
     ConflictTable,
     UlockTable,
@@ -124,14 +130,14 @@ def _requirements(
     return tuple(requirement(document, item, (*at, index)) for index, item in enumerate(value))
 
 
-def _index_strategy(document: PyprojectDocument, value: str, at: KeyPath) -> Any:
-    if value == "unsafe-first-match":
+def _index_strategy(document: PyprojectDocument, value: str, at: KeyPath) -> IndexStrategy:
+    if value not in ("first-index", "unsafe-best-match"):  # uv's "unsafe-first-match"
         raise document.error(
             at,
-            "ulock does not support the index strategy 'unsafe-first-match'",
+            f"ulock does not support the index strategy {value!r}",
             hint="use 'first-index' (the default) or 'unsafe-best-match'",
         )
-    return value
+    return cast("IndexStrategy", value)
 
 
 def _exclude_newer(document: PyprojectDocument, value: Any, at: KeyPath) -> _dt.datetime | None:
