@@ -16,7 +16,14 @@ from universal_lock.solver.incompatibility import (
     UnavailableCause,
 )
 from universal_lock.solver.memory import MemoryProvider
-from universal_lock.solver.provider import Provider, Unavailable, candidate_priority, drive, solve
+from universal_lock.solver.provider import (
+    Provider,
+    SharedDependencies,
+    Unavailable,
+    candidate_priority,
+    drive,
+    solve,
+)
 from universal_lock.solver.ranges import (
     EMPTY,
     FULL,
@@ -53,6 +60,7 @@ __all__ = [
     "NoVersionsCause",
     "Provider",
     "RootCause",
+    "SharedDependencies",
     "Solved",
     "Solver",
     "SolverStats",

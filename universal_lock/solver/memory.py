@@ -9,8 +9,8 @@ from packaging.ranges import VersionRange
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from universal_lock.solver.provider import Unavailable, candidate_priority
-from universal_lock.solver.ranges import coerce_range, coerce_version
+from universal_lock.solver.provider import SharedDependencies, Unavailable, candidate_priority
+from universal_lock.solver.ranges import FULL, coerce_range, coerce_version, parse_range
 
 #: package -> version -> dependencies (package -> range or specifier) or ``Unavailable``.
 Universe = Mapping[
@@ -23,9 +23,15 @@ class MemoryProvider:
 
     Strings in the universe are parsed once, up front, with the solver's clean
     errors (``InvalidRequirementData`` naming the package and the string).
+    With ``share_adjacent=True`` dependencies are answered for the whole run of
+    adjacent versions that have identical ones (``SharedDependencies``), as Dart
+    pub's package lister does: the run's range starts at its first version (no
+    lower bound if that is the oldest) and ends before the next version (no
+    upper bound if it reaches the newest).
     """
 
-    def __init__(self, universe: Universe) -> None:
+    def __init__(self, universe: Universe, *, share_adjacent: bool = False) -> None:
+        self._share_adjacent = share_adjacent
         self._versions: dict[str, list[Version]] = {}
         self._dependencies: dict[tuple[str, Version], dict[str, VersionRange] | Unavailable] = {}
         for package, releases in universe.items():
@@ -57,10 +63,35 @@ class MemoryProvider:
 
     def get_dependencies(
         self, package: str, version: Version
-    ) -> Mapping[str, VersionRange] | Unavailable:
+    ) -> Mapping[str, VersionRange] | SharedDependencies | Unavailable:
         """The dependencies recorded for ``package`` ``version``."""
         self.calls["get_dependencies"] += 1
-        return self._dependencies[(package, version)]
+        dependencies = self._dependencies[(package, version)]
+        if not self._share_adjacent or isinstance(dependencies, Unavailable):
+            return dependencies
+        return SharedDependencies(
+            versions=self._shared_range(package, version, dependencies),
+            dependencies=dependencies,
+        )
+
+    def _shared_range(
+        self, package: str, version: Version, dependencies: Mapping[str, VersionRange]
+    ) -> VersionRange:
+        ascending = self._versions[package][::-1]
+        first = last = ascending.index(version)
+        while first > 0 and self._dependencies[(package, ascending[first - 1])] == dependencies:
+            first -= 1
+        while (
+            last + 1 < len(ascending)
+            and self._dependencies[(package, ascending[last + 1])] == dependencies
+        ):
+            last += 1
+        shared = FULL
+        if first > 0:
+            shared = shared & parse_range(package, f">={ascending[first]}")
+        if last + 1 < len(ascending):
+            shared = shared - parse_range(package, f">={ascending[last + 1]}")
+        return shared
 
     def priority(self, package: str, versions: VersionRange) -> Any:
         """``candidate_priority`` over the known versions."""

@@ -37,6 +37,19 @@ class Unavailable:
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SharedDependencies:
+    """Dependencies that hold for every version of the package in ``versions``.
+
+    A provider that knows all versions up front may return this instead of a
+    plain mapping (Dart pub's merging of adjacent versions); ``versions`` must
+    contain the version asked about.
+    """
+
+    versions: VersionRange
+    dependencies: Mapping[str, VersionRange | SpecifierSet | str]
+
+
 class Provider(Protocol):
     """What the solver needs to know about packages. Implementations must be deterministic.
 
@@ -57,13 +70,14 @@ class Provider(Protocol):
 
     def get_dependencies(
         self, package: str, version: Version
-    ) -> Mapping[str, VersionRange | SpecifierSet | str] | Unavailable:
+    ) -> Mapping[str, VersionRange | SpecifierSet | str] | SharedDependencies | Unavailable:
         """The dependencies of ``package`` ``version`` as package -> allowed range.
 
         Called at most once per (package, version) per solver state. Return
         ``Unavailable(reason)`` when the version cannot be used (its metadata
         is missing, no file fits the platform, ...). Specifier strings are
-        accepted; an invalid one raises ``InvalidRequirementData``.
+        accepted; an invalid one raises ``InvalidRequirementData``. Return
+        ``SharedDependencies`` to state them for a range of versions at once.
         """
         ...
 
@@ -114,6 +128,13 @@ def drive(solver: Solver, provider: Provider) -> Solved | Failed:
             answer = provider.get_dependencies(request.package, request.version)
             if isinstance(answer, Unavailable):
                 solver.mark_unavailable(request.package, request.version, answer.reason)
+            elif isinstance(answer, SharedDependencies):
+                solver.add_dependencies(
+                    request.package,
+                    request.version,
+                    answer.dependencies,
+                    shared_by=answer.versions,
+                )
             else:
                 solver.add_dependencies(request.package, request.version, answer)
         else:

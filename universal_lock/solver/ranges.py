@@ -125,10 +125,25 @@ def format_range(version_range: VersionRange) -> str:
     version = single_version(version_range)
     if version is not None:
         return f"=={version}"
+    if _has_strict_upper(version_range):
+        # "every version below 1.1.0, its pre-releases included" has no PEP 440
+        # spelling better than ``<1.1.0`` (to_specifier_set finds ``<=1.1.0,!=1.1.0``).
+        return _format_intervals(version_range)
     specifier_set = version_range.to_specifier_set()
     if specifier_set is not None:
         return _ordered(specifier_set)
     return _format_intervals(version_range)
+
+
+def _has_strict_upper(version_range: VersionRange) -> bool:
+    intervals = _intervals(version_range)
+    if not intervals:
+        return False
+    upper = intervals[-1][1]
+    version = getattr(upper, "version", None)
+    if not isinstance(version, Version) or getattr(upper, "inclusive", True):
+        return False
+    return not (version.dev == 0 and version.pre is None and version.post is None)
 
 
 def _ordered(specifier_set: SpecifierSet) -> str:

@@ -260,7 +260,7 @@ class _Writer:
         if len(terms) == 1:
             term = terms[0]
             if term.positive:
-                return f"{self._term(term, every=True)} cannot be used"
+                return f"{self._term(term)} cannot be used"
             return f"{self._term(term)} is required"
         if positive and negative:
             requirements = " or ".join(self._term(t) for t in negative)

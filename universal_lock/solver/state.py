@@ -104,6 +104,7 @@ class Solver:
         "_contradicted",
         "_incompatibilities",
         "_known_dependencies",
+        "_known_ranges",
         "_pending",
         "_priority",
         "_priority_cache",
@@ -133,6 +134,8 @@ class Solver:
         # which that was seen: still true until a backjump below that level.
         self._contradicted: dict[Incompatibility, int] = {}
         self._known_dependencies: dict[tuple[str, Version], tuple[Incompatibility, ...]] = {}
+        # Dependencies the driver declared shared by a range of versions.
+        self._known_ranges: dict[str, list[tuple[VersionRange, tuple[Incompatibility, ...]]]] = {}
         self._solution = PartialSolution()
         self._pending: NeedsVersion | NeedsDependencies | None = None
         self._result: Solved | Failed | None = None
@@ -189,30 +192,58 @@ class Solver:
             )
         known = self._known_dependencies.get((package, version))
         if known is None:
+            known = next(
+                (
+                    found
+                    for shared, found in self._known_ranges.get(package, ())
+                    if version in shared
+                ),
+                None,
+            )
+        if known is None:
             self._pending = NeedsDependencies(package=package, version=version)
         else:
             self._pending = None
             self._decide(package, version, known)
 
     def add_dependencies(
-        self, package: str, version: Version | str, dependencies: Dependencies
+        self,
+        package: str,
+        version: Version | str,
+        dependencies: Dependencies,
+        *,
+        shared_by: VersionRange | None = None,
     ) -> None:
-        """Answer ``NeedsDependencies`` with the version's dependencies (package -> range)."""
+        """Answer ``NeedsDependencies`` with the version's dependencies (package -> range).
+
+        ``shared_by`` optionally widens the fact to every version of the package
+        in that range (it must contain ``version``), as Dart pub does for
+        adjacent versions with identical dependencies: fewer incompatibilities,
+        more general learning, and explanations that say ``foo>=1.1`` instead
+        of one version at a time. Only a driver that knows all those versions'
+        dependencies may say so; the solver will not ask about them again.
+        """
         version = coerce_version(package, version)
         self._expect(NeedsDependencies, package, version)
-        depender = Term(package=package, versions=exact(version))
+        applies = exact(version) if shared_by is None else coerce_range(package, shared_by)
+        if version not in applies:
+            raise ValueError(f"shared_by for {package} must contain {version}: {applies!r}")
+        depender = Term(package=package, versions=applies)
         added: list[Incompatibility] = []
         for dependency, versions in dependencies.items():
             wanted = coerce_range(dependency, versions)
-            if dependency == package and version in wanted:
-                continue  # a version that depends on itself is satisfied by itself
             incompatibility = Incompatibility.of(
                 [depender, Term(package=dependency, versions=wanted, positive=False)],
                 DependencyCause(package=package, dependency=dependency, versions=wanted),
             )
+            if any(term.is_empty for term in incompatibility.terms):
+                continue  # a version depending on its own package is satisfied by itself
             self._add(incompatibility)
             added.append(incompatibility)
-        self._known_dependencies[(package, version)] = tuple(added)
+        known = tuple(added)
+        self._known_dependencies[(package, version)] = known
+        if shared_by is not None:
+            self._known_ranges.setdefault(package, []).append((applies, known))
         self._pending = None
         self._decide(package, version, added)
 
@@ -245,6 +276,7 @@ class Solver:
             package: list(items) for package, items in self._incompatibilities.items()
         }
         copy._known_dependencies = dict(self._known_dependencies)
+        copy._known_ranges = {package: list(known) for package, known in self._known_ranges.items()}
         copy._contradicted = dict(self._contradicted)
         copy._solution = self._solution.clone()
         copy._pending = self._pending

@@ -2,7 +2,8 @@
 
 A solution exists iff the solver finds one; every solution it returns is valid;
 every failure can be explained; a clone taken at any step finishes exactly as
-the original does.
+the original does. Both with dependencies given per version and shared by
+runs of adjacent versions.
 """
 
 from __future__ import annotations
@@ -99,10 +100,11 @@ def _assert_valid(solution, root_dependencies, universe):
         assert _satisfied(release, solution)
 
 
-@given(universes())
-def test_solver_agrees_with_brute_force(case):
+@given(universes(), st.booleans())
+def test_solver_agrees_with_brute_force(case, shared):
     root_dependencies, universe = case
-    result = solve("root", "1", root_dependencies, MemoryProvider(universe))
+    provider = MemoryProvider(universe, share_adjacent=shared)
+    result = solve("root", "1", root_dependencies, provider)
     assert isinstance(result, Solved) == _brute_force(root_dependencies, universe)
     if isinstance(result, Solved):
         _assert_valid(dict(result.solution), root_dependencies, universe)
