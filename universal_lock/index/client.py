@@ -235,7 +235,9 @@ class IndexClient:
     async def _fetch_metadata(self, dist: Distribution) -> bytes | Unavailable:
         if dist.kind == "wheel" and dist.path is None and not self.settings.offline:
             if dist.core_metadata:
-                return await remote_metadata.pep658(self._transport, dist)
+                advertised = await remote_metadata.pep658(self._transport, dist)
+                if advertised is not None:
+                    return advertised
             ranged = await remote_metadata.by_ranges(self._transport, dist)
             if isinstance(ranged, bytes):
                 return ranged

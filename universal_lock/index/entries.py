@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.tags import Tag, parse_tag
+from packaging.tags import InvalidTag, Tag, parse_tag
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -75,7 +75,7 @@ def parse_filename(filename: str) -> ParsedFilename | None:
         if filename.endswith((".tar.gz", ".zip")):
             name, version = parse_sdist_filename(filename)
             return ParsedFilename(name=name, version=version, kind="sdist")
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion, InvalidTag):
         return None
     return None
 

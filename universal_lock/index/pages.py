@@ -132,13 +132,14 @@ class PageFetcher:
             self.cache_hits += 1
             return cached, True
         headers = {"Accept": ACCEPT}
+        accept = frozenset({200, 404, 410} | ({304} if cached is not None else set()))
         if cached is not None and cached.content_type != _NOT_FOUND:
             if cached.etag:
                 headers["If-None-Match"] = cached.etag
             if cached.last_modified:
                 headers["If-Modified-Since"] = cached.last_modified
         response = await self._transport.get(
-            url, kind="page", headers=headers, accept_status=frozenset({200, 304, 404, 410})
+            url, kind="page", headers=headers, accept_status=accept
         )
         if response.status == 304 and cached is not None:
             self.not_modified += 1

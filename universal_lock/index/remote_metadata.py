@@ -35,9 +35,14 @@ class WholeFile:
     body: bytes
 
 
-async def pep658(transport: Transport, dist: Distribution) -> bytes:
-    """The ``<file>.metadata`` file, checked against the index's hash when it gave one."""
-    response = await transport.get(dist.url + ".metadata", kind="metadata")
+async def pep658(transport: Transport, dist: Distribution) -> bytes | None:
+    """The ``<file>.metadata`` file, checked against the index's hash when it gave one;
+    ``None`` when the index advertised it but answers 404 (the caller falls back)."""
+    response = await transport.get(
+        dist.url + ".metadata", kind="metadata", accept_status=frozenset({200, 404})
+    )
+    if response.status == 404:
+        return None
     expected = dist.core_metadata_hashes.get("sha256")
     if expected is not None:
         actual = hashlib.sha256(response.body).hexdigest()
