@@ -6,6 +6,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+pytest_plugins = ["tests.support.fixtures"]
+
 # "default" keeps the whole suite within its time budget on a 2-core machine;
 # "thorough" (HYPOTHESIS_PROFILE=thorough) runs many more examples for local hunting.
 settings.register_profile(
