@@ -140,7 +140,7 @@ async def _local() -> None:
         ("local, PEP 658", ServerOptions(metadata_files=True)),
         ("local, ranges", ServerOptions(metadata_files=False, range_requests=True)),
     ]:
-        async with IndexServer(_local_universe(), options) as server:
+        with IndexServer(_local_universe(), options=options) as server:
             index = IndexConfig(name="local", url=server.simple_url, default=True)
             await _series(IndexSettings(indexes=(index,)), label)
 
