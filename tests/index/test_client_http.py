@@ -445,3 +445,35 @@ async def test_flat_html_page_over_http(tmp_path, index_server):
         assert isinstance(await client.project("nothing-here", "links"), NotFound)
     # One request for the whole page, however many projects were asked about.
     assert [p for p in paths(server) if not p.startswith("/files/")] == [paths(server)[0]]
+
+
+async def test_flat_directory_written_by_the_test_builder(tmp_path, index_build_cache):
+    from tests.support.builder import write_flat_directory
+
+    write_flat_directory(UNIVERSE, tmp_path / "wheelhouse", builder=index_build_cache)
+    flat = IndexConfig(name="house", url=str(tmp_path / "wheelhouse"), format="flat", default=True)
+    async with IndexClient(settings_for(tmp_path, flat)) as client:
+        dist = await newest(client, "alpha", "1.0.0")
+        assert dist.path is not None and dist.path.parent == tmp_path / "wheelhouse"
+        assert requirements(await client.metadata(dist)) == [Requirement("beta>=1")]
+        (sdist,) = await client.candidates("built-sdist")
+        assert requirements(await client.metadata(sdist)) == [Requirement("gamma>=1")]
+
+
+async def test_connections_per_host_are_bounded(tmp_path, index_server):
+    server = index_server(UNIVERSE, metadata_files=True)
+    settings = settings_for(tmp_path, default_index(server), concurrency=2)
+    async with IndexClient(settings) as client:
+        dists = [
+            d
+            for name in ("alpha", "beta")
+            for d in await client.candidates(name)
+            if d.kind == "wheel"
+        ][:6]
+        assert len({(d.name, d.version) for d in dists}) == 6
+        server.inject("/files/*.metadata", kind="slow", times=6, delay=0.3)
+        started = asyncio.get_running_loop().time()
+        await asyncio.gather(*(client.metadata(d) for d in dists))
+        elapsed = asyncio.get_running_loop().time() - started
+    # Six 0.3 s answers two at a time cannot take less than three rounds.
+    assert elapsed >= 0.85
