@@ -98,6 +98,14 @@ def _netrc_lookup(host: str, env: Mapping[str, str], path: Path | None) -> Crede
     return Credentials(username=login, password=password or "")
 
 
+def host_key(url: str) -> str | None:
+    """``host`` or ``host:port`` of a URL: the unit credentials are bound to."""
+    parts = urlsplit(url)
+    if parts.hostname is None:
+        return None
+    return f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+
+
 def is_loopback(host: str) -> bool:
     """Whether ``host`` names this machine (``localhost``, ``127.0.0.0/8``, ``::1``)."""
     if host.lower() == "localhost" or host.lower().endswith(".localhost"):

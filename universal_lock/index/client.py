@@ -23,7 +23,7 @@ from packaging.version import Version
 
 from universal_lock.errors import InputError
 from universal_lock.index import remote_metadata
-from universal_lock.index.auth import Credentials, find_credentials, redact_url
+from universal_lock.index.auth import Credentials, find_credentials, host_key, redact_url
 from universal_lock.index.cache import DiskCache, copy_into
 from universal_lock.index.cache_dir import resolve_cache_dir
 from universal_lock.index.config import IndexSettings
@@ -75,7 +75,7 @@ class IndexClient:
             found = find_credentials(
                 config.name, config.url, environ=environ, netrc_path=netrc_path
             )
-            host = _host_key(config.url)
+            host = host_key(config.url)
             if found is not None and host:
                 credentials.setdefault(host, found)
         self._transport = Transport(settings, credentials)
@@ -373,12 +373,3 @@ def preferred_for_metadata(dists: Iterable[Distribution]) -> Distribution | None
         ),
     )
     return ranked[0] if ranked else None
-
-
-def _host_key(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.hostname is None:
-        return None
-    return f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname

@@ -19,12 +19,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 import aiohttp
 from multidict import CIMultiDict
 
-from universal_lock.index.auth import Credentials, redact_url
+from universal_lock.index.auth import Credentials, host_key, redact_url
 from universal_lock.index.config import IndexSettings
 from universal_lock.index.errors import IndexFailure
 
@@ -87,9 +86,8 @@ class Transport:
 
     def _auth_headers(self, url: str) -> dict[str, str]:
         # Sent as a header, which aiohttp drops when a redirect leaves the origin.
-        parts = urlsplit(url)
-        key = f"{parts.hostname}:{parts.port}" if parts.port else f"{parts.hostname}"
-        credentials = self._credentials.get(key) or self._credentials.get(parts.hostname or "")
+        key = host_key(url)
+        credentials = self._credentials.get(key) if key else None
         if credentials is None:
             return {}
         token = base64.b64encode(f"{credentials.username}:{credentials.password}".encode())
