@@ -477,3 +477,57 @@ async def test_connections_per_host_are_bounded(tmp_path, index_server):
         elapsed = asyncio.get_running_loop().time() - started
     # Six 0.3 s answers two at a time cannot take less than three rounds.
     assert elapsed >= 0.85
+
+
+TWO_PROCESSES = """
+import asyncio, sys
+from pathlib import Path
+from universal_lock.index import IndexClient, IndexConfig, IndexSettings
+
+async def main():
+    index = IndexConfig(name="test", url=sys.argv[1], default=True)
+    settings = IndexSettings(indexes=(index,), cache_dir=Path(sys.argv[2]), retry_backoff=0)
+    async with IndexClient(settings) as client:
+        for name in ("alpha", "beta", "gamma"):
+            for dist in await client.candidates(name):
+                if dist.kind == "wheel":
+                    await client.metadata(dist)
+                    await client.download(dist, Path(sys.argv[3]))
+
+asyncio.run(main())
+"""
+
+
+async def test_two_processes_share_one_cache(tmp_path, index_server):
+    import sys
+
+    server = index_server(UNIVERSE, metadata_files=False)
+    cache = tmp_path / "cache"
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            TWO_PROCESSES,
+            server.simple_url,
+            str(cache),
+            str(tmp_path / f"out{i}"),
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for i in range(2)
+    ]
+    for process in processes:
+        _out, err = await process.communicate()
+        assert process.returncode == 0, err.decode()
+    assert sorted(p.name for p in (tmp_path / "out0").iterdir()) == sorted(
+        p.name for p in (tmp_path / "out1").iterdir()
+    )
+    assert not [p for p in cache.rglob("*") if p.name.endswith(".part")]
+    # The cache both wrote is complete: an offline client finds everything in it.
+    server.clear_log()
+    async with IndexClient(settings_for(tmp_path, default_index(server), offline=True)) as client:
+        for name in ("alpha", "beta", "gamma"):
+            for dist in await client.candidates(name):
+                if dist.kind == "wheel":
+                    assert not isinstance(await client.metadata(dist), Unavailable)
+                    assert not isinstance(await client.download(dist, tmp_path / "x"), Unavailable)
+    assert server.requests == []
