@@ -158,6 +158,8 @@ def test_to_distributions_filters_by_project_and_skips_junk():
     # An unreadable Requires-Python is ignored (as pip does), not fatal.
     assert dists[1].requires_python is None
     assert dists[1].version == Version("2.0")
+    # The resolver keys its tables by distribution.
+    assert len({dists[0]: 1, dists[1]: 2}) == 2
     flat = to_distributions(entries, index="flat", project=None)
     assert {d.name for d in flat} == {"demo", "other"}
 
