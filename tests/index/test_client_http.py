@@ -531,3 +531,19 @@ async def test_two_processes_share_one_cache(tmp_path, index_server):
                     assert not isinstance(await client.metadata(dist), Unavailable)
                     assert not isinstance(await client.download(dist, tmp_path / "x"), Unavailable)
     assert server.requests == []
+
+
+async def test_failed_prefetch_is_quiet_and_the_real_call_reports_it(
+    tmp_path, index_server, caplog
+):
+    server = index_server(UNIVERSE)
+    server.inject("/simple/alpha/", kind="500", times=1)
+    settings = settings_for(tmp_path, default_index(server), attempts=1)
+    async with IndexClient(settings) as client:
+        client.prefetch("alpha")
+        client.prefetch_metadata("beta", [Version("1.0.0")])
+        await asyncio.sleep(0.2)
+        # The failed page was forgotten, so asking again asks the index again.
+        assert await client.candidates("alpha")
+    assert [r.status for r in server.requests if r.path == "/simple/alpha/"] == [500, 200]
+    assert "never retrieved" not in caplog.text

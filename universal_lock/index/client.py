@@ -238,7 +238,12 @@ class IndexClient:
                 advertised = await remote_metadata.pep658(self._transport, dist)
                 if advertised is not None:
                     return advertised
-            ranged = await remote_metadata.by_ranges(self._transport, dist)
+            try:
+                ranged = await remote_metadata.by_ranges(self._transport, dist)
+            except MalformedPage:
+                # Some proxies mangle ranges; the whole file (hash-checked) settles it.
+                _log.debug("range read of %s failed; downloading it", redact_url(dist.url))
+                ranged = None
             if isinstance(ranged, bytes):
                 return ranged
             if isinstance(ranged, remote_metadata.WholeFile):
