@@ -5,14 +5,8 @@ with range edges, so equivalent markers are equal and print identically. Pure: n
 See docs/markers.md for the semantics and the known limits.
 """
 
-from universal_lock.markers.tree import (
-    FALSE,
-    TRUE,
-    InvalidMarkerError,
-    MarkerTree,
-    MissingEnvironmentValue,
-    parse_marker,
-)
+from universal_lock.markers._evaluate import MissingEnvironmentValue
+from universal_lock.markers.tree import FALSE, TRUE, InvalidMarkerError, MarkerTree, parse_marker
 from universal_lock.markers.wheel_tags import marker_from_wheel_tags
 
 __all__ = [

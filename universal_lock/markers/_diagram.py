@@ -88,36 +88,67 @@ def make(
     var: VarKey, cuts: tuple[Cut, ...] | list[Cut], children: tuple[Node, ...] | list[Node]
 ) -> Node:
     """The canonical node for these segments (merging equal neighbours, skipping a no-op test)."""
+    first = children[0]
+    for index in range(1, len(children)):
+        if children[index] is children[index - 1]:
+            break
+    else:
+        if len(children) == 1:
+            return first
+        return _intern(var, tuple(cuts), tuple(children))
     merged_cuts: list[Cut] = []
-    merged_children: list[Node] = [children[0]]
+    merged_children: list[Node] = [first]
+    previous = first
     for cut, child in zip(cuts, children[1:], strict=True):
-        if child is not merged_children[-1]:
+        if child is not previous:
             merged_cuts.append(cut)
             merged_children.append(child)
+            previous = child
     if len(merged_children) == 1:
-        return merged_children[0]
-    key = (var, tuple(merged_cuts), tuple(child.uid for child in merged_children))
+        return first
+    return _intern(var, tuple(merged_cuts), tuple(merged_children))
+
+
+def _intern(var: VarKey, cuts: tuple[Cut, ...], children: tuple[Node, ...]) -> Node:
+    key = (var, cuts, tuple([child.uid for child in children]))
     node = _table.get(key)
     if node is None:
-        node = _new(var, key[1], tuple(merged_children))
+        node = _new(var, cuts, children)
         _table[key] = node
     return node
 
 
 def _merge_segments(a: Node, b: Node, combine: Callable[[Node, Node], Node]) -> Node:
-    """Combine two nodes on the same variable segment by segment."""
-    cuts = sorted(set(a.cuts).union(b.cuts))
-    children = [combine(a.children[0], b.children[0])]
+    """Combine two nodes on the same variable segment by segment (a merge of sorted cuts)."""
     a_cuts, b_cuts = a.cuts, b.cuts
-    for cut in cuts:
-        children.append(
-            combine(a.children[bisect_right(a_cuts, cut)], b.children[bisect_right(b_cuts, cut)])
+    a_children, b_children = a.children, b.children
+    if a_cuts == b_cuts:  # common: both sides came from the same atoms or the world constraint
+        return make(
+            a.var, a_cuts, [combine(x, y) for x, y in zip(a_children, b_children, strict=True)]
         )
+    a_count, b_count = len(a_cuts), len(b_cuts)
+    i = j = 0
+    cuts: list[Cut] = []
+    children = [combine(a_children[0], b_children[0])]
+    while i < a_count or j < b_count:
+        if j >= b_count or (i < a_count and a_cuts[i] < b_cuts[j]):
+            cut = a_cuts[i]
+            i += 1
+        elif i >= a_count or b_cuts[j] < a_cuts[i]:
+            cut = b_cuts[j]
+            j += 1
+        else:
+            cut = a_cuts[i]
+            i += 1
+            j += 1
+        cuts.append(cut)
+        children.append(combine(a_children[i], b_children[j]))
     return make(a.var, cuts, children)
 
 
-_and_cache: dict[tuple[int, int], Node] = {}
-_or_cache: dict[tuple[int, int], Node] = {}
+# Memo keys pack the two node ids into one int (smaller id first): ints hash faster than tuples.
+_and_cache: dict[int, Node] = {}
+_or_cache: dict[int, Node] = {}
 _not_cache: dict[int, Node] = {}
 
 
@@ -129,7 +160,7 @@ def apply_and(a: Node, b: Node) -> Node:
         return b
     if a is FALSE_NODE or b is FALSE_NODE:
         return FALSE_NODE
-    key = (a.uid, b.uid) if a.uid < b.uid else (b.uid, a.uid)
+    key = (a.uid << 32 | b.uid) if a.uid < b.uid else (b.uid << 32 | a.uid)
     result = _and_cache.get(key)
     if result is not None:
         return result
@@ -153,7 +184,7 @@ def apply_or(a: Node, b: Node) -> Node:
         return b
     if a is TRUE_NODE or b is TRUE_NODE:
         return TRUE_NODE
-    key = (a.uid, b.uid) if a.uid < b.uid else (b.uid, a.uid)
+    key = (a.uid << 32 | b.uid) if a.uid < b.uid else (b.uid << 32 | a.uid)
     result = _or_cache.get(key)
     if result is not None:
         return result
@@ -167,6 +198,46 @@ def apply_or(a: Node, b: Node) -> Node:
         _or_cache.clear()
     _or_cache[key] = result
     return result
+
+
+_disjoint_cache: dict[int, bool] = {}
+
+
+def are_disjoint(a: Node, b: Node) -> bool:
+    """Whether ``a and b`` is empty, found without building the conjunction."""
+    if a is FALSE_NODE or b is FALSE_NODE:
+        return True
+    if a is TRUE_NODE or b is TRUE_NODE or a is b:
+        return False
+    key = (a.uid << 32 | b.uid) if a.uid < b.uid else (b.uid << 32 | a.uid)
+    known = _and_cache.get(key)
+    if known is not None:
+        return known is FALSE_NODE
+    result = _disjoint_cache.get(key)
+    if result is not None:
+        return result
+    if a.var == b.var:
+        result = _segments_disjoint(a, b)
+    elif a.var < b.var:
+        result = all(are_disjoint(child, b) for child in a.children)
+    else:
+        result = all(are_disjoint(a, child) for child in b.children)
+    if len(_disjoint_cache) >= _MAX_CACHE:
+        _disjoint_cache.clear()
+    _disjoint_cache[key] = result
+    return result
+
+
+def _segments_disjoint(a: Node, b: Node) -> bool:
+    a_cuts, b_cuts = a.cuts, b.cuts
+    if not are_disjoint(a.children[0], b.children[0]):
+        return False
+    for cut in sorted(set(a_cuts).union(b_cuts)):
+        left = a.children[bisect_right(a_cuts, cut)]
+        right = b.children[bisect_right(b_cuts, cut)]
+        if not are_disjoint(left, right):
+            return False
+    return True
 
 
 def negate(a: Node) -> Node:
@@ -216,4 +287,5 @@ def cache_sizes() -> dict[str, int]:
         "and": len(_and_cache),
         "or": len(_or_cache),
         "not": len(_not_cache),
+        "disjoint": len(_disjoint_cache),
     }

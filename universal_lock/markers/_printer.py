@@ -37,7 +37,7 @@ from universal_lock.markers._variables import (
     is_membership,
     kind_of,
 )
-from universal_lock.markers._versions import normalize_cut
+from universal_lock.markers._versions import normalize_cut, version_of
 
 FALSE_TEXT: Final = "python_full_version < '0'"
 
@@ -89,7 +89,7 @@ def _minor_block(low: Cut | None, high: Cut | None) -> str | None:
     """``'X.Y'`` when [low, high) is exactly one minor series ``X.Y.*``."""
     if low is None or high is None or low[1] != 0 or high[1] != 0:
         return None
-    version, upper = low[0], high[0]
+    version, upper = version_of(low[0]), version_of(high[0])
     if not _is_minor_dev0(version) or not _is_minor_dev0(upper):
         return None
     major, minor = version.release
@@ -103,7 +103,7 @@ def _is_minor_dev0(version: Version) -> bool:
 
 
 def _is_point(low: Cut | None, high: Cut | None) -> bool:
-    return low is not None and low[1] == 0 and high == normalize_cut(low[0], 1)
+    return low is not None and low[1] == 0 and high == normalize_cut(version_of(low[0]), 1)
 
 
 def _version_interval(node: Node, low: Cut | None, high: Cut | None) -> Clause:
@@ -114,10 +114,10 @@ def _version_interval(node: Node, low: Cut | None, high: Cut | None) -> Clause:
         return (_comparison(key, PYTHON_VERSION, "==", block, 0),)
     if _is_point(low, high):
         assert low is not None
-        return (_comparison(key, name, "==", str(low[0]), 0),)
+        return (_comparison(key, name, "==", str(version_of(low[0])), 0),)
     atoms: list[_Atom] = []
     if low is not None:
-        version, side = low
+        version, side = version_of(low[0]), low[1]
         if side == 1:
             atoms.append(_comparison(key, name, ">", str(version), 0))
         elif name == PYTHON and _is_minor_dev0(version):
@@ -125,7 +125,7 @@ def _version_interval(node: Node, low: Cut | None, high: Cut | None) -> Clause:
         else:
             atoms.append(_comparison(key, name, ">=", str(version), 0))
     if high is not None:
-        version, side = high
+        version, side = version_of(high[0]), high[1]
         if side == 1:
             atoms.append(_comparison(key, name, "<=", str(version), 1))
         elif version.dev == 0 and version.pre is None:
@@ -157,7 +157,7 @@ def _version_alternatives(node: Node, inside: list[bool]) -> list[Clause]:
                 excluded.append(_comparison(node.var, name, "!=", f"{block}.*", 2))
             else:
                 assert low is not None
-                excluded.append(_comparison(node.var, name, "!=", str(low[0]), 2))
+                excluded.append(_comparison(node.var, name, "!=", str(version_of(low[0])), 2))
         return [tuple(excluded)]
     return [_version_interval(node, low, high) for low, high in runs]
 

@@ -24,7 +24,12 @@ from universal_lock.markers._diagram import (
     make,
 )
 from universal_lock.markers._variables import PYTHON, fixed_key
-from universal_lock.markers._versions import interpreter_version, normalize_cut, specifier_segments
+from universal_lock.markers._versions import (
+    interpreter_version,
+    normalize_cut,
+    specifier_segments,
+    version_of,
+)
 
 _PYTHON_KEY = fixed_key(PYTHON)
 
@@ -107,9 +112,9 @@ def to_version_range(cuts: tuple[Cut, ...], inside: list[bool]) -> VersionRange:
     for low, high in bounds:
         specifiers: list[str] = []
         if low is not None:
-            specifiers.append(f"{'>' if low[1] else '>='}{low[0]}")
+            specifiers.append(f"{'>' if low[1] else '>='}{version_of(low[0])}")
         if high is not None:
-            version, side = high
+            version, side = version_of(high[0]), high[1]
             if side == 1:
                 specifiers.append(f"<={version}")
             elif version.is_prerelease:

@@ -26,7 +26,48 @@ from universal_lock.markers._diagram import Cut
 # A segment list: cuts plus one truth value per segment (len(values) == len(cuts) + 1).
 Segments = tuple[tuple[Cut, ...], tuple[bool, ...]]
 
-MIN_CUT: Final[Cut] = (Version("0.dev0"), 0)
+# Cuts hold a plain tuple key per version instead of the ``Version`` itself: tuples of ints
+# hash and compare in C, which is most of the cost of building and interning nodes.
+VersionKey = tuple[tuple[int, ...], int, int, int]
+_NO_DEV: Final = 1 << 62
+_PHASES: Final = {"a": 1, "b": 2, "rc": 3}
+_FINAL: Final = 4
+_versions: dict[VersionKey, Version] = {}
+
+
+def version_key(version: Version) -> VersionKey:
+    """The sort key of an interpreter version (the release without trailing zeros first)."""
+    release = list(version.release)
+    while release and release[-1] == 0:
+        release.pop()
+    if version.pre is None:
+        phase, number = (_FINAL, 0) if version.dev is None else (0, 0)
+    else:
+        phase, number = _PHASES[version.pre[0]], version.pre[1]
+    dev = _NO_DEV if version.dev is None else version.dev
+    key = (tuple(release), phase, number, dev)
+    if key not in _versions:
+        _versions[key] = _normalized(version)
+    return key
+
+
+def version_of(key: VersionKey) -> Version:
+    """The normalized version a key stands for."""
+    return _versions[key]
+
+
+def version_probe(version: Version) -> Cut:
+    """The spot of an environment's version among cuts (``bisect_right`` over the cuts).
+
+    Versions outside the interpreter domain sit just past their base version (a post-release
+    or local build of 3.10 behaves like "just above 3.10"), later epochs past everything.
+    """
+    if version.epoch != 0:
+        return (((_NO_DEV,), 0, 0, 0), 1)
+    if version.post is None and version.local is None:
+        return (version_key(version), 0)
+    dev = version.dev if version.post is None else None
+    return (version_key(Version.from_parts(release=version.release, pre=version.pre, dev=dev)), 1)
 
 
 @lru_cache(maxsize=4096)
@@ -50,6 +91,9 @@ def _normalized(version: Version) -> Version:
     return Version.from_parts(release=tuple(release), pre=version.pre, dev=version.dev)
 
 
+MIN_CUT: Final[Cut] = (version_key(Version("0.dev0")), 0)
+
+
 def normalize_cut(version: Version, side: int) -> Cut | None:
     """The canonical spelling of a cut; None for a cut below every version (no cut at all)."""
     if side == 1:
@@ -62,8 +106,7 @@ def normalize_cut(version: Version, side: int) -> Cut | None:
             letter, number = version.pre
             version = Version.from_parts(release=version.release, pre=(letter, number + 1), dev=0)
             side = 0
-    version = _normalized(version)
-    cut = (version, side)
+    cut = (version_key(version), side)
     return None if cut <= MIN_CUT else cut
 
 
@@ -136,7 +179,7 @@ def specifier_segments(op: str, literal: str) -> Segments | None:
 
 def _minor_at_or_above(cut: Cut) -> Cut:
     """Lift a cut onto the ``X.Y`` lattice: the first minor version the cut does not exceed."""
-    version, side = cut
+    version, side = version_of(cut[0]), cut[1]
     major, minor = (*version.release, 0)[:2]
     candidate = Version.from_parts(release=(major, minor))
     if candidate < version or (side == 1 and candidate == version):
@@ -154,7 +197,7 @@ def lift_to_minor(segments: Segments) -> Segments:
     lifted = sorted({_minor_at_or_above(cut) for cut in cuts})
     new_values = [values[0]]
     for cut in lifted:
-        representative = Version.from_parts(release=cut[0].release[:2])
+        representative = Version.from_parts(release=version_of(cut[0]).release[:2])
         new_values.append(values[_position(cuts, representative)])
     return tuple(lifted), tuple(new_values)
 
@@ -162,7 +205,7 @@ def lift_to_minor(segments: Segments) -> Segments:
 def _position(cuts: tuple[Cut, ...], version: Version) -> int:
     index = 0
     for cut in cuts:
-        if cut <= (version, 0):
+        if cut <= (version_key(version), 0):
             index += 1
     return index
 

@@ -10,25 +10,23 @@ exactly when they admit the same real environments. One node has one wrapper, so
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any, Final
 
 from packaging._parser import Op, Value, Variable
 from packaging.markers import InvalidMarker, Marker
 from packaging.ranges import VersionRange
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
-from universal_lock.errors import InvalidRequirementData, UlockError
-from universal_lock.markers import _ranges
-from universal_lock.markers._atoms import WORLD, AtomError, atom_node, membership, opaque_holds
+from universal_lock.errors import InvalidRequirementData
+from universal_lock.markers import _evaluate, _ranges
+from universal_lock.markers._atoms import WORLD, AtomError, atom_node, membership
 from universal_lock.markers._diagram import (
     FALSE_NODE,
     TRUE_NODE,
     Node,
     apply_and,
     apply_or,
+    are_disjoint,
     make,
     negate,
 )
@@ -37,10 +35,7 @@ from universal_lock.markers._variables import (
     EXTRA,
     EXTRAS,
     PYTHON,
-    PYTHON_VERSION,
     fixed_key,
-    is_membership,
-    is_opaque,
 )
 
 _PYTHON_KEY: Final = fixed_key(PYTHON)
@@ -55,14 +50,6 @@ class InvalidMarkerError(InvalidRequirementData):
         super().__init__("marker", text, detail=reason)
         if pointer:
             self.message = f"{self.message}\n{pointer}"
-
-
-class MissingEnvironmentValue(UlockError):
-    """``evaluate`` needed a variable the environment does not define."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"the environment has no value for the marker variable `{name}`")
-        self.name = name
 
 
 class MarkerTree:
@@ -115,11 +102,11 @@ class MarkerTree:
 
     def is_disjoint(self, other: MarkerTree) -> bool:
         """True when no environment satisfies both markers."""
-        return apply_and(self._node, other._node) is FALSE_NODE
+        return are_disjoint(self._node, other._node)
 
     def implies(self, other: MarkerTree) -> bool:
         """True when every environment satisfying ``self`` satisfies ``other``."""
-        return apply_and(self._node, negate(other._node)) is FALSE_NODE
+        return are_disjoint(self._node, negate(other._node))
 
     def split(self, other: MarkerTree) -> tuple[MarkerTree, MarkerTree]:
         """``(self & other, self & ~other)``; either part may be empty."""
@@ -193,28 +180,10 @@ class MarkerTree:
         on the way down are read; a missing one raises ``MissingEnvironmentValue``, except
         ``extra``, which defaults to ``''``, and ``python_full_version``, which falls back to
         ``python_version`` (and ``python_version`` to ``python_full_version``'s ``X.Y``).
+        ``sys_platform`` / ``platform_system`` / ``os_name`` may be left out when the marker
+        does not depend on them (the world constraint alone never needs them).
         """
-        node = self._node
-        if extras:
-            extras = frozenset(canonicalize_name(name) for name in extras)
-        groups = dependency_groups
-        if groups:
-            groups = frozenset(canonicalize_name(name) for name in groups)
-        while node is not TRUE_NODE and node is not FALSE_NODE:
-            var = node.var
-            if is_membership(var):
-                present = var[2] in (extras if var[1] == EXTRAS else groups)
-                node = node.children[1 if present else 0]
-            elif is_opaque(var):
-                holds = opaque_holds(var, _opaque_view(env, var[1]))
-                node = node.children[1 if holds else 0]
-            elif var[0] in (0, 2):
-                node = node.segment_of(_version_value(env, var[1]))
-            elif var == _EXTRA_KEY:
-                node = node.segment_of(canonicalize_name(env.get(EXTRA) or ""))
-            else:
-                node = node.segment_of(_lookup(env, var[1]))
-        return node is TRUE_NODE
+        return _evaluate.evaluate(self._node, env, extras, dependency_groups)
 
     # -- text ----------------------------------------------------------------------------
 
@@ -254,48 +223,6 @@ def _fill_dont_care(children: list[Node | None]) -> list[Node]:
         filled.append(chosen)
         previous = chosen
     return filled
-
-
-def _lookup(env: Mapping[str, str], name: str) -> str:
-    try:
-        return env[name]
-    except KeyError:
-        raise MissingEnvironmentValue(name) from None
-
-
-def _version_value(env: Mapping[str, str], name: str) -> Version:
-    text = env.get(name)
-    if text is None and name == PYTHON:
-        text = env.get(PYTHON_VERSION)
-    if text is None:
-        raise MissingEnvironmentValue(name)
-    version = _environment_version(text)
-    if version is None:
-        raise UlockError(f"the environment's `{name}` is not a version: {text!r}")
-    return version
-
-
-@lru_cache(maxsize=1024)
-def _environment_version(text: str) -> Version | None:
-    if text.endswith("+"):
-        text = f"{text}local"  # what packaging does for untagged interpreter builds
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
-
-
-def _opaque_view(env: Mapping[str, str], name: str) -> Mapping[str, str]:
-    if name in env:
-        if name == EXTRA:
-            return {EXTRA: canonicalize_name(env[EXTRA])}
-        return env
-    if name == EXTRA:
-        return {EXTRA: ""}
-    if name == PYTHON_VERSION:
-        full = _version_value(env, PYTHON)
-        return {PYTHON_VERSION: f"{full.major}.{full.minor}"}
-    raise MissingEnvironmentValue(name)
 
 
 def _lift_extra(node: Node, memo: dict[int, Node]) -> Node:
