@@ -37,9 +37,9 @@ def parse_range(header: str | None, size: int) -> RangeRequest | Literal["unsati
             return "unsatisfiable"
         return RangeRequest(start=max(0, size - length), end=size - 1)
     start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    if last and int(last) < start:
         return None
     if start >= size:
         return "unsatisfiable"
+    end = int(last) if last else size - 1
     return RangeRequest(start=start, end=min(end, size - 1))
