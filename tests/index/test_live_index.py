@@ -51,3 +51,17 @@ async def test_range_requests_against_the_real_file_host(tmp_path):
         assert metadata.version == Version("1.16.0")
         assert client.stats().requests_by_kind.get("range", 0) >= 1
         assert client.stats().requests_by_kind.get("file", 0) == 0
+
+
+async def test_legacy_sdist_built_with_setuptools_from_the_index(tmp_path, capfd):
+    # docopt 0.6.2 is an sdist only, with setup.py and Metadata-Version 1.1: its metadata needs
+    # a PEP 517 build, whose setuptools comes from the same index.
+    settings = IndexSettings(cache_dir=tmp_path)
+    async with IndexClient(settings) as client:
+        (dist,) = [d for d in await client.candidates("docopt") if str(d.version) == "0.6.2"]
+        assert dist.kind == "sdist"
+        metadata = await client.metadata(dist)
+        assert metadata.name == "docopt" and metadata.requires_dist == ()
+    captured = capfd.readouterr()
+    # The backend's chatter (and its warnings) never reach the terminal.
+    assert captured.out == "" and captured.err == ""

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import subprocess
 import tarfile
 import tempfile
 import tomllib
 import venv
+import warnings
 import zipfile
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -29,6 +31,7 @@ from universal_lock.index.models import Distribution
 # What pip assumes for a project with no [build-system] table (PEP 518).
 _LEGACY_REQUIRES = ("setuptools>=40.8.0",)
 _LEGACY_BACKEND = "setuptools.build_meta:__legacy__"
+_log = logging.getLogger(__name__)
 
 
 class BuildRequirementsResolver(Protocol):
@@ -89,11 +92,11 @@ async def prepare_sdist_metadata(
         metadata_dir = work_dir / "metadata"
         metadata_dir.mkdir()
         try:
-            extra = await asyncio.to_thread(hooks.get_requires_for_build_wheel)
+            extra = await asyncio.to_thread(_quietly, hooks.get_requires_for_build_wheel)
             if extra:
-                await install([_requirement(text, sdist.name) for text in extra])
+                await install([_requirement(str(text), sdist.name) for text in extra])
             dist_info = await asyncio.to_thread(
-                hooks.prepare_metadata_for_build_wheel, str(metadata_dir), None, True
+                _quietly, hooks.prepare_metadata_for_build_wheel, str(metadata_dir), None, True
             )
         except subprocess.CalledProcessError as error:
             output = (error.stderr or error.stdout or b"").decode("utf-8", "replace")
@@ -105,6 +108,17 @@ async def prepare_sdist_metadata(
         if not metadata.is_file():
             raise MetadataBuildFailed(sdist.name, "the backend produced no METADATA file")
         return metadata.read_bytes()
+
+
+def _quietly(hook: Callable[..., Any], *args: Any) -> Any:
+    # pyproject_hooks re-raises the backend's warnings in this process, where Python would
+    # print them; only the CLI may write to the terminal, so they go to the debug log.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = hook(*args)
+    for warning in caught:
+        _log.debug("build backend warning: %s", warning.message)
+    return result
 
 
 def _extract(sdist: Path, target: Path) -> Path:
