@@ -8,6 +8,7 @@ says what an installer picks for one environment. See docs/lockfile.md.
 from universal_lock.lockfile.model import (
     LOCK_VERSION,
     BuildPin,
+    ConflictMember,
     Lock,
     LockedArchive,
     LockedDirectory,
@@ -31,6 +32,7 @@ __all__ = [
     "ENVIRONMENT_KEYS",
     "LOCK_VERSION",
     "BuildPin",
+    "ConflictMember",
     "Lock",
     "LockSelector",
     "LockedArchive",

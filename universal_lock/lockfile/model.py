@@ -36,6 +36,7 @@ from packaging.version import Version
 __all__ = [
     "LOCK_VERSION",
     "BuildPin",
+    "ConflictMember",
     "Lock",
     "LockedArchive",
     "LockedDirectory",
@@ -322,6 +323,37 @@ def _source_text(package: LockedPackage) -> str:
     return ""  # pragma: no cover - __post_init__ guarantees a source
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConflictMember:
+    """One member of a declared conflict set: an extra or a dependency group (exactly one).
+
+    The lock records the project's ``conflicts`` so that ``ulock sync`` can refuse to install
+    two members of one set together, naming the conflict, from the lock alone.
+    """
+
+    extra: str | None = None
+    group: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.extra is None) == (self.group is None):
+            raise ValueError("a conflict member is exactly one of an extra and a group")
+
+    def __str__(self) -> str:
+        return f"extra `{self.extra}`" if self.extra is not None else f"group `{self.group}`"
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        """Extras before groups, then by name."""
+        return (0, self.extra) if self.extra is not None else (1, self.group or "")
+
+
+def _conflict_set(members: tuple[ConflictMember, ...]) -> tuple[ConflictMember, ...]:
+    unique = sorted(set(members), key=lambda member: member.sort_key)
+    if len(unique) < 2:
+        raise ValueError("a conflict set needs at least two different members")
+    return tuple(unique)
+
+
 def _sorted_unique(values: tuple[str, ...], *, what: str) -> tuple[str, ...]:
     if len(set(values)) != len(values):
         raise ValueError(f"{what} lists a value twice")
@@ -336,8 +368,9 @@ class Lock:
     ``requires_python``, ``extras``, ``dependency_groups``, ``default_groups`` (sorted),
     ``created_by`` and ``packages`` (sorted by ``LockedPackage.sort_key``). ulock's
     ``[tool.ulock]`` table: ``fork_markers`` (the resolver's fork regions, reused on relock),
-    ``input_fingerprint`` (for ``ulock lock --check``) and ``build_packages`` (entries only
-    build environments install; ``BuildPin``s refer to them).
+    ``input_fingerprint`` (for ``ulock lock --check``), ``build_packages`` (entries only
+    build environments install; ``BuildPin``s refer to them) and ``conflicts`` (sets of extras
+    and groups that must not be installed together; each member is one the lock lists).
     """
 
     lock_version: ClassVar[str] = LOCK_VERSION
@@ -352,6 +385,7 @@ class Lock:
     fork_markers: tuple[str, ...] = ()
     input_fingerprint: str | None = None
     build_packages: tuple[LockedPackage, ...] = ()
+    conflicts: tuple[tuple[ConflictMember, ...], ...] = ()
 
     def __post_init__(self) -> None:
         for environment in self.environments:
@@ -376,6 +410,22 @@ class Lock:
             self, "build_packages", tuple(sorted(self.build_packages, key=_package_key))
         )
         self._check_build_pins()
+        self._normalize_conflicts()
+
+    def _normalize_conflicts(self) -> None:
+        conflicts = sorted(
+            {_conflict_set(members) for members in self.conflicts},
+            key=lambda members: [member.sort_key for member in members],
+        )
+        for members in conflicts:
+            for member in members:
+                if member.extra is not None and member.extra not in self.extras:
+                    raise ValueError(f"conflict names {member}, which `extras` does not list")
+                if member.group is not None and member.group not in self.dependency_groups:
+                    raise ValueError(
+                        f"conflict names {member}, which `dependency-groups` does not list"
+                    )
+        object.__setattr__(self, "conflicts", tuple(conflicts))
 
     def _check_build_pins(self) -> None:
         available = {

@@ -27,6 +27,7 @@ from packaging.version import Version
 from universal_lock.errors import InputError
 from universal_lock.lockfile.model import (
     BuildPin,
+    ConflictMember,
     Lock,
     LockedArchive,
     LockedDirectory,
@@ -38,7 +39,8 @@ from universal_lock.lockfile.model import (
 __all__ = ["parse_lock", "read_lock", "read_lock_if_present"]
 
 _T = TypeVar("_T")
-_LOCK_TOOL_KEYS = ("fork-markers", "input-fingerprint", "build-packages")
+_LOCK_TOOL_KEYS = ("fork-markers", "input-fingerprint", "conflicts", "build-packages")
+_CONFLICT_SHAPE = 'expected `{ extra = "name" }` or `{ group = "name" }`'
 _PACKAGE_TOOL_KEYS = ("build-requires",)
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 _NOT_PEP_751 = "the file is not a valid PEP 751 lockfile; regenerate it with `ulock lock`"
@@ -133,7 +135,29 @@ class _Reader:
                 self.package(entry, f"tool.ulock.build-packages[{i}]")
                 for i, entry in enumerate(build_packages)
             ),
+            conflicts=self.conflicts(tool.get("conflicts", []), "tool.ulock.conflicts"),
         )
+
+    def conflicts(self, value: object, key: str) -> tuple[tuple[ConflictMember, ...], ...]:
+        if not isinstance(value, list):
+            raise self.error("expected an array of arrays of tables", key)
+        sets: list[tuple[ConflictMember, ...]] = []
+        for i, members in enumerate(value):
+            if not isinstance(members, list):
+                raise self.error("expected an array of tables", f"{key}[{i}]")
+            parsed: list[ConflictMember] = []
+            for j, member in enumerate(members):
+                where = f"{key}[{i}][{j}]"
+                if (
+                    not isinstance(member, Mapping)
+                    or len(member) != 1
+                    or not set(member) <= {"extra", "group"}
+                    or not all(isinstance(name, str) for name in member.values())
+                ):
+                    raise self.error(_CONFLICT_SHAPE, where)
+                parsed.append(self.build(where, ConflictMember, **member))
+            sets.append(tuple(parsed))
+        return tuple(sets)
 
     def tool_table(
         self, data: Mapping[str, Any], key: str, known: Sequence[str]

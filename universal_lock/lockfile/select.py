@@ -62,7 +62,8 @@ class SelectionError(UlockError):
 
     Reasons: ``environment`` (outside ``environments``), ``requires-python`` (the lock's or,
     with ``package`` set, one entry's), ``ambiguous`` (two entries of ``package`` apply),
-    ``unknown-extra``, ``unknown-group``, ``no-wheel`` (for ``package``).
+    ``unknown-extra``, ``unknown-group``, ``conflict`` (extras or groups declared in the
+    project's ``conflicts`` asked for together), ``no-wheel`` (for ``package``).
     """
 
     def __init__(
@@ -134,6 +135,20 @@ class LockSelector:
                 reason="unknown-group",
                 hint=_known("dependency groups", self.lock.dependency_groups),
             )
+        selected_groups = set(self.lock.default_groups if groups is None else groups)
+        for members in self.lock.conflicts:
+            clash = [
+                member
+                for member in members
+                if member.extra in extras or member.group in selected_groups
+            ]
+            if len(clash) >= 2:
+                raise SelectionError(
+                    f"{' and '.join(map(str, clash))} are declared to conflict "
+                    "and cannot be installed together",
+                    reason="conflict",
+                    hint="choose one of them (`[tool.ulock] conflicts` in pyproject.toml)",
+                )
 
     def _run(
         self,

@@ -27,6 +27,7 @@ from tomlkit import items
 from universal_lock.errors import UlockError
 from universal_lock.lockfile.model import (
     LOCK_VERSION,
+    ConflictMember,
     Lock,
     LockedArchive,
     LockedDirectory,
@@ -121,9 +122,14 @@ def _plain(lock: Lock) -> dict[str, Any]:
     ulock: dict[str, Any] = {}
     _put(ulock, "fork-markers", list(lock.fork_markers))
     _put(ulock, "input-fingerprint", lock.input_fingerprint)
+    _put(ulock, "conflicts", [[_plain_conflict(m) for m in members] for members in lock.conflicts])
     _put(ulock, "build-packages", [_plain_package(package) for package in lock.build_packages])
     _put(document, "tool", {"ulock": ulock} if ulock else None)
     return document
+
+
+def _plain_conflict(member: ConflictMember) -> dict[str, str]:
+    return {"extra": member.extra} if member.extra is not None else {"group": member.group or ""}
 
 
 def _plain_package(package: LockedPackage) -> dict[str, Any]:
@@ -197,7 +203,7 @@ def _text(value: object) -> str | None:
 
 # Layout: which arrays list one item a line, which arrays of tables are [[...]] blocks, and which
 # tables are [headers] rather than inline. Everything else is inline.
-_MULTILINE = frozenset({"environments", "fork-markers", "wheels", "build-requires"})
+_MULTILINE = frozenset({"environments", "fork-markers", "conflicts", "wheels", "build-requires"})
 _TABLE_ARRAYS = frozenset({"packages", "build-packages"})
 _TABLES = frozenset({"ulock"})
 _SUPER_TABLES = frozenset({"tool"})

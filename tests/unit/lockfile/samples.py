@@ -10,6 +10,7 @@ from packaging.version import Version
 
 from universal_lock.lockfile import (
     BuildPin,
+    ConflictMember,
     Lock,
     LockedDirectory,
     LockedFile,
@@ -65,4 +66,5 @@ def sample_lock() -> Lock:
         fork_markers=("python_full_version >= '3.12'", "python_full_version < '3.12'"),
         input_fingerprint="sha256:" + "c" * 64,
         build_packages=(index_entry("cython", "3.0.10"),),
+        conflicts=((ConflictMember(group="dev"), ConflictMember(extra="cu118")),),
     )

@@ -11,6 +11,7 @@ from packaging.version import Version
 
 from universal_lock.lockfile import (
     BuildPin,
+    ConflictMember,
     Lock,
     LockedArchive,
     LockedDirectory,
@@ -157,16 +158,28 @@ def locks(draw: st.DrawFn, max_packages: int = 6) -> Lock:
             packages[index] = _with_pins(packages[index], (pin,))
     groups = tuple(draw(st.lists(st.sampled_from(["dev", "docs", "test"]), unique=True)))
     defaults = tuple(draw(st.lists(st.sampled_from(groups), unique=True))) if groups else ()
+    extras = tuple(draw(st.lists(st.sampled_from(["cu118", "cu124", "docs"]), unique=True)))
+    members = [ConflictMember(extra=e) for e in extras] + [ConflictMember(group=g) for g in groups]
+    conflicts = (
+        draw(
+            st.lists(
+                st.lists(st.sampled_from(members), min_size=2, max_size=3, unique=True), max_size=2
+            )
+        )
+        if len(members) >= 2
+        else []
+    )
     return Lock(
         environments=tuple(draw(st.lists(st.sampled_from(MARKERS[:7]), unique=True, max_size=3))),
         requires_python=_specifier(draw(requires_pythons)),
-        extras=tuple(draw(st.lists(st.sampled_from(["cu118", "cu124", "docs"]), unique=True))),
+        extras=extras,
         dependency_groups=groups,
         default_groups=defaults,
         packages=tuple(draw(st.permutations(packages))),
         fork_markers=tuple(draw(st.lists(st.sampled_from(MARKERS[:7]), unique=True, max_size=3))),
         input_fingerprint=draw(st.none() | digests.map(lambda d: f"sha256:{d}")),
         build_packages=tuple(build_packages),
+        conflicts=tuple(tuple(members) for members in conflicts),
     )
 
 

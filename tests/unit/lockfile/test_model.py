@@ -9,6 +9,7 @@ from packaging.version import Version
 
 from universal_lock.lockfile import (
     BuildPin,
+    ConflictMember,
     Lock,
     LockedDirectory,
     LockedFile,
@@ -197,3 +198,23 @@ def test_build_pins_must_name_a_locked_package() -> None:
 def test_build_pin_text() -> None:
     pin = BuildPin(name="cython", version=Version("3.0.10"), marker="python_version >= '3.12'")
     assert str(pin) == "cython==3.0.10; python_version >= '3.12'"
+
+
+def test_conflicts_are_sorted_deduplicated_and_must_name_known_members() -> None:
+    cu118, cu124, dev = (
+        ConflictMember(extra="cu118"),
+        ConflictMember(extra="cu124"),
+        ConflictMember(group="dev"),
+    )
+    lock = Lock(
+        extras=("cu118", "cu124"),
+        dependency_groups=("dev",),
+        conflicts=((dev, cu124), (cu124, cu118), (cu118, cu124)),
+    )
+    assert lock.conflicts == ((cu118, cu124), (cu124, dev))
+    with pytest.raises(ValueError, match="extra `cu999`, which `extras` does not list"):
+        Lock(extras=("cu118",), conflicts=((cu118, ConflictMember(extra="cu999")),))
+    with pytest.raises(ValueError, match="at least two different members"):
+        Lock(extras=("cu118",), conflicts=((cu118, cu118),))
+    with pytest.raises(ValueError, match="exactly one of an extra and a group"):
+        ConflictMember(extra="a", group="b")

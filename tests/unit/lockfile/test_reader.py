@@ -221,6 +221,24 @@ def test_bad_build_requirements(pins: str, key: str | None, message: str) -> Non
     assert message in error.message
 
 
+@pytest.mark.parametrize(
+    ("conflicts", "key", "message"),
+    [
+        ("{ extra = 'a' }", "tool.ulock.conflicts", "expected an array of arrays"),
+        ("[{ extra = 'a' }]", "tool.ulock.conflicts[0]", "expected an array of tables"),
+        ("[[{ extra = 'a', group = 'b' }]]", "tool.ulock.conflicts[0][0]", "expected `{ extra"),
+        ("[[{ extras = 'a' }]]", "tool.ulock.conflicts[0][0]", "expected `{ extra"),
+        ("[[{ extra = 'a' }, { extra = 'b' }]]", None, "which `extras` does not list"),
+    ],
+)
+def test_bad_conflicts(conflicts: str, key: str | None, message: str) -> None:
+    error = _error(
+        HEADER + f"extras = ['a']\npackages = []\n[tool.ulock]\nconflicts = {conflicts}\n"
+    )
+    assert error.key == key
+    assert message in error.message
+
+
 def test_build_pin_with_marker_reads_back() -> None:
     lock = parse_lock(
         HEADER

@@ -15,6 +15,7 @@ from packaging.version import Version
 from tests.unit.lockfile.strategies import locks
 from universal_lock.lockfile import (
     ENVIRONMENT_KEYS,
+    ConflictMember,
     Lock,
     LockedDirectory,
     LockedFile,
@@ -249,6 +250,30 @@ def test_unknown_extra_or_group_is_named() -> None:
         select_packages(UNIVERSAL, environment(), groups=("lint",))
 
 
+def test_declared_conflicts_are_refused_together_and_allowed_apart() -> None:
+    lock = replace(
+        UNIVERSAL,
+        conflicts=(
+            (ConflictMember(extra="cu118"), ConflictMember(extra="cu124")),
+            (ConflictMember(group="dev"), ConflictMember(group="docs")),
+        ),
+    )
+    assert "torch==2.3.0+cu118" in chosen(
+        select_packages(lock, environment(), extras=("cu118",), groups=())
+    )
+    with pytest.raises(SelectionError) as caught:
+        select_packages(lock, environment(), extras=("cu118", "cu124"))
+    assert caught.value.reason == "conflict"
+    assert caught.value.message == (
+        "extra `cu118` and extra `cu124` are declared to conflict and cannot be installed together"
+    )
+    # The default group counts: asking for `docs` on top of the default `dev` is not needed to
+    # clash, but naming both is.
+    assert "mkdocs==1.6.0" in chosen(select_packages(lock, environment(), groups=("docs",)))
+    with pytest.raises(SelectionError, match="group `dev` and group `docs`"):
+        select_packages(lock, environment(), groups=("dev", "docs"))
+
+
 def test_incomplete_environment_is_refused_rather_than_filled_from_this_machine() -> None:
     partial = {"sys_platform": "win32", "python_full_version": "3.12.1"}
     with pytest.raises(ValueError, match="lacks marker variables: implementation_name"):
@@ -298,6 +323,11 @@ def test_selection_matches_marker_evaluation(lock: Lock, env, data) -> None:
             "environment": bool(lock.environments)
             and not any(Marker(m).evaluate(env) for m in lock.environments),
             "ambiguous": len(set(names)) != len(names),
+            "conflict": any(
+                sum(m.extra in extras or m.group in context["dependency_groups"] for m in members)
+                >= 2
+                for members in lock.conflicts
+            ),
         }
         assert explained[error.reason], error
         return
