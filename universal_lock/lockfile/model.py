@@ -100,9 +100,9 @@ def _normalize_hashes(hashes: Mapping[str, str]) -> Mapping[str, str]:
 
 
 def _check_location(url: str | None, path: str | None, *, what: str) -> str | None:
-    """Check that exactly one of url/path is set; return the url without credentials."""
-    if (url is None) == (path is None):
-        raise ValueError(f"{what} needs exactly one of `url` and `path`")
+    """Check that url or path is set (PEP 751 allows both); return the url without credentials."""
+    if url is None and path is None:
+        raise ValueError(f"{what} needs a `url` or a `path`")
     if path is not None and not path:
         raise ValueError(f"{what} has an empty `path`")
     return None if url is None else strip_userinfo(url)
@@ -118,7 +118,7 @@ def _normalize_time(value: datetime | None) -> datetime | None:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LockedFile:
-    """A wheel or sdist: ``name``, where it is (``url``, or ``path`` relative to the lock),
+    """A wheel or sdist: ``name``, where it is (``url`` and/or ``path``, relative to the lock),
     ``size``, ``upload_time`` (UTC) and ``hashes`` (algorithm -> lowercase hex digest)."""
 
     name: str
