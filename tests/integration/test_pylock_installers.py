@@ -156,12 +156,13 @@ def project(tmp_path: Path) -> Iterator[tuple[Path, Lock]]:
     elsewhere = f"sys_platform != '{sys.platform}'"
     lock = Lock(
         extras=("fast",),
-        dependency_groups=("dev",),
+        dependency_groups=("dev", "docs"),
         default_groups=("dev",),
         packages=(
             _entry(tmp_path, "tinypkg", "1.0", here),
             _entry(tmp_path, "tinypkg", "2.0", elsewhere),
             _entry(tmp_path, "devtool", "0.1", "'dev' in dependency_groups"),
+            _entry(tmp_path, "doctool", "0.2", "'docs' in dependency_groups"),
             _entry(tmp_path, "fastlib", "3.0", "'fast' in extras and python_full_version >= '3.8'"),
         ),
     )
@@ -169,22 +170,31 @@ def project(tmp_path: Path) -> Iterator[tuple[Path, Lock]]:
     yield tmp_path, lock
 
 
-def _expected(lock: Lock, tools: _Tools, extras: tuple[str, ...]) -> list[str]:
-    return sorted(
-        f"{p.name}=={p.version}" for p in select_packages(lock, tools.environment, extras=extras)
-    )
+def _expected(
+    lock: Lock, tools: _Tools, extras: tuple[str, ...], groups: tuple[str, ...] | None
+) -> list[str]:
+    chosen = select_packages(lock, tools.environment, extras=extras, groups=groups)
+    return sorted(f"{p.name}=={p.version}" for p in chosen)
 
 
-@pytest.mark.parametrize("extras", [(), ("fast",)])
-def test_pip_installs_what_ulock_selects(project, tools: _Tools, extras) -> None:
+# (extras, groups): no flags (default groups), an extra, a group instead of the default one.
+SELECTIONS = [((), None), (("fast",), None), ((), ("docs",))]
+
+
+@pytest.mark.parametrize(("extras", "groups"), SELECTIONS)
+def test_pip_installs_what_ulock_selects(project, tools: _Tools, extras, groups) -> None:
     if not tools.pip_ok:
         pytest.skip("pip >= 26.1 is not available")
     directory, lock = project
-    requirement = "pylock.toml" + (f"[{','.join(extras)}]" if extras else "")
+    if groups:
+        # pip reads a named group straight from the lock: `--group pylock.toml:NAME`.
+        source = [arg for group in groups for arg in ("--group", f"pylock.toml:{group}")]
+    else:
+        source = ["-r", "pylock.toml" + (f"[{','.join(extras)}]" if extras else "")]
     env = {**os.environ, "PIP_CONFIG_FILE": os.devnull}
     result = subprocess.run(
         [str(tools.python), "-m", "pip", "install", "--dry-run", "--quiet", "--no-index",
-         "--disable-pip-version-check", "--report", "-", "-r", requirement],
+         "--disable-pip-version-check", "--report", "-", *source],
         cwd=directory, capture_output=True, text=True, timeout=_TIMEOUT, env=env, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -192,16 +202,20 @@ def test_pip_installs_what_ulock_selects(project, tools: _Tools, extras) -> None
     installed = sorted(
         f"{item['metadata']['name']}=={item['metadata']['version']}" for item in report["install"]
     )
-    assert installed == _expected(lock, tools, extras)
-    assert "tinypkg==1.0" in installed and "devtool==0.1" in installed
+    assert installed == _expected(lock, tools, extras, groups)
+    assert "tinypkg==1.0" in installed
+    assert ("devtool==0.1" in installed) == (groups is None)
 
 
-@pytest.mark.parametrize("extras", [(), ("fast",)])
-def test_uv_installs_what_ulock_selects(project, tools: _Tools, extras, tmp_path_factory) -> None:
+@pytest.mark.parametrize(("extras", "groups"), SELECTIONS)
+def test_uv_installs_what_ulock_selects(
+    project, tools: _Tools, extras, groups, tmp_path_factory
+) -> None:
     if tools.uv is None:
         pytest.skip("uv is not available")
     directory, lock = project
     flags = [arg for extra in extras for arg in ("--extra", extra)]
+    flags += [arg for group in groups or () for arg in ("--group", group)]
     env = {**os.environ, "UV_NO_CONFIG": "1", "UV_CACHE_DIR": str(tmp_path_factory.mktemp("uv"))}
     result = subprocess.run(
         [str(tools.uv), "pip", "install", "--dry-run", "--offline", "--python", str(tools.python),
@@ -210,5 +224,6 @@ def test_uv_installs_what_ulock_selects(project, tools: _Tools, extras, tmp_path
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     installed = sorted(re.findall(r"^ \+ (\S+==\S+)$", result.stderr, flags=re.MULTILINE))
-    assert installed == _expected(lock, tools, extras)
+    assert installed == _expected(lock, tools, extras, groups)
     assert ("fastlib==3.0" in installed) == bool(extras)
+    assert ("doctool==0.2" in installed) == bool(groups)
