@@ -200,6 +200,58 @@ def apply_or(a: Node, b: Node) -> Node:
     return result
 
 
+_diff_cache: dict[int, Node] = {}
+
+
+def apply_diff(a: Node, b: Node) -> Node:
+    """``a and not b`` in one pass (no intermediate complement of ``b``)."""
+    if b is TRUE_NODE or a is FALSE_NODE or a is b:
+        return FALSE_NODE
+    if b is FALSE_NODE:
+        return a
+    if a is TRUE_NODE:
+        return negate(b)
+    key = a.uid << 32 | b.uid
+    result = _diff_cache.get(key)
+    if result is not None:
+        return result
+    if a.var == b.var:
+        result = _merge_segments(a, b, apply_diff)
+    elif a.var < b.var:
+        result = make(a.var, a.cuts, [apply_diff(child, b) for child in a.children])
+    else:
+        result = make(b.var, b.cuts, [apply_diff(a, child) for child in b.children])
+    if len(_diff_cache) >= _MAX_CACHE:
+        _diff_cache.clear()
+    _diff_cache[key] = result
+    return result
+
+
+_subset_cache: dict[int, bool] = {}
+
+
+def is_subset(a: Node, b: Node) -> bool:
+    """Whether every point of ``a`` is in ``b``, found without building ``a and not b``."""
+    if a is FALSE_NODE or b is TRUE_NODE or a is b:
+        return True
+    if a is TRUE_NODE or b is FALSE_NODE:
+        return False
+    key = a.uid << 32 | b.uid
+    result = _subset_cache.get(key)
+    if result is not None:
+        return result
+    if a.var == b.var:
+        result = _segments_all(a, b, is_subset)
+    elif a.var < b.var:
+        result = all(is_subset(child, b) for child in a.children)
+    else:
+        result = all(is_subset(a, child) for child in b.children)
+    if len(_subset_cache) >= _MAX_CACHE:
+        _subset_cache.clear()
+    _subset_cache[key] = result
+    return result
+
+
 _disjoint_cache: dict[int, bool] = {}
 
 
@@ -217,7 +269,7 @@ def are_disjoint(a: Node, b: Node) -> bool:
     if result is not None:
         return result
     if a.var == b.var:
-        result = _segments_disjoint(a, b)
+        result = _segments_all(a, b, are_disjoint)
     elif a.var < b.var:
         result = all(are_disjoint(child, b) for child in a.children)
     else:
@@ -228,14 +280,17 @@ def are_disjoint(a: Node, b: Node) -> bool:
     return result
 
 
-def _segments_disjoint(a: Node, b: Node) -> bool:
+def _segments_all(a: Node, b: Node, test: Callable[[Node, Node], bool]) -> bool:
+    """Whether ``test`` holds for the children of every segment of two same-variable nodes."""
     a_cuts, b_cuts = a.cuts, b.cuts
-    if not are_disjoint(a.children[0], b.children[0]):
+    if a_cuts == b_cuts:
+        return all(test(x, y) for x, y in zip(a.children, b.children, strict=True))
+    if not test(a.children[0], b.children[0]):
         return False
     for cut in sorted(set(a_cuts).union(b_cuts)):
         left = a.children[bisect_right(a_cuts, cut)]
         right = b.children[bisect_right(b_cuts, cut)]
-        if not are_disjoint(left, right):
+        if not test(left, right):
             return False
     return True
 
@@ -287,5 +342,7 @@ def cache_sizes() -> dict[str, int]:
         "and": len(_and_cache),
         "or": len(_or_cache),
         "not": len(_not_cache),
+        "diff": len(_diff_cache),
         "disjoint": len(_disjoint_cache),
+        "subset": len(_subset_cache),
     }

@@ -25,10 +25,11 @@ from universal_lock.markers._diagram import (
     TRUE_NODE,
     Node,
     apply_and,
+    apply_diff,
     apply_or,
     are_disjoint,
+    is_subset,
     make,
-    negate,
 )
 from universal_lock.markers._printer import render
 from universal_lock.markers._variables import (
@@ -90,7 +91,7 @@ class MarkerTree:
         return MarkerTree(apply_or(self._node, other._node))
 
     def __invert__(self) -> MarkerTree:
-        return MarkerTree(apply_and(negate(self._node), WORLD))
+        return MarkerTree(apply_diff(WORLD, self._node))
 
     def is_empty(self) -> bool:
         """True when no environment satisfies the marker."""
@@ -106,11 +107,11 @@ class MarkerTree:
 
     def implies(self, other: MarkerTree) -> bool:
         """True when every environment satisfying ``self`` satisfies ``other``."""
-        return are_disjoint(self._node, negate(other._node))
+        return is_subset(self._node, other._node)
 
     def split(self, other: MarkerTree) -> tuple[MarkerTree, MarkerTree]:
         """``(self & other, self & ~other)``; either part may be empty."""
-        return self & other, self & ~other
+        return self & other, MarkerTree(apply_diff(self._node, other._node))
 
     def split_nonempty(self, other: MarkerTree) -> tuple[MarkerTree, ...]:
         """The non-empty parts of ``split``, inside part first."""
