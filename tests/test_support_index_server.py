@@ -54,6 +54,8 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
         (f"text/html, {JSON}", "text/html"),
         ("application/*", HTML_V1),
         (f"application/*;q=0.5, {JSON}", JSON),
+        (f"{JSON};q=0, */*", "text/html"),
+        (f"text/html;q=0, {HTML_V1};q=0, */*;q=0.1", JSON),
     ],
 )
 def test_content_negotiation(index_server, accept, expected):
@@ -178,6 +180,13 @@ def test_only_get_and_head(index_server):
             int(response.headers["Content-Length"]) == server.universe.file("dep-1.0.0.tar.gz").size
         )
         assert response.read() == b""
+
+
+def test_nothing_acceptable_is_406(index_server):
+    server = index_server(UNIVERSE)
+    status, _, body = _get(f"{server.simple_url}/", {"Accept": f"image/png, {JSON};q=0"})
+    assert status == 406
+    assert b"this index serves" in body
 
 
 def test_formats_can_be_switched_off(index_server):

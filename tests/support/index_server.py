@@ -290,6 +290,9 @@ class IndexServer:
         except _DroppedConnection:
             # Cancelling the handler task is how aiohttp is told not to answer at all.
             raise asyncio.CancelledError from None
+        except Exception:
+            status = 500  # what aiohttp answers for a bug in a handler
+            raise
         finally:
             self._log(request, status)
 
@@ -342,7 +345,7 @@ class IndexServer:
             body = pages.flat_page(files, self._file_link(index, depth=1))
             return self._page(request, body, pages.HTML_LEGACY, None)
         if head == "flat" and not rest:
-            raise web.HTTPMovedPermanently(f"{prefix}/flat/")
+            return _redirect(f"{prefix}/flat/")
         return web.Response(status=404, text="not found\n")
 
     def _simple(
@@ -350,9 +353,11 @@ class IndexServer:
     ) -> web.StreamResponse:
         projects = served.universe.indexes[index]
         if not rest:
-            raise web.HTTPMovedPermanently(f"{prefix}/simple/")
+            return _redirect(f"{prefix}/simple/")
         if rest == [""]:
             content_type = self._negotiate(request)
+            if content_type is None:
+                return self._not_acceptable()
             body = pages.root_page(list(projects.values()), content_type)
             return self._page(request, body, content_type, None)
         name = rest[0]
@@ -360,11 +365,13 @@ class IndexServer:
         if name != normalized or rest[1:] != [""]:
             if len(rest) > 2 or (len(rest) == 2 and rest[1] != ""):
                 return web.Response(status=404, text="not found\n")
-            raise web.HTTPMovedPermanently(f"{prefix}/simple/{normalized}/")
+            return _redirect(f"{prefix}/simple/{normalized}/")
         project = projects.get(normalized)
         if project is None:
             return web.Response(status=404, text=f"no project named {name}\n")
         content_type = self._negotiate(request)
+        if content_type is None:
+            return self._not_acceptable()
         body = pages.project_page(
             project,
             content_type,
@@ -373,16 +380,19 @@ class IndexServer:
         )
         return self._page(request, body, content_type, served.modified[(index, normalized)])
 
-    def _negotiate(self, request: web.Request) -> str:
+    def _offers(self) -> list[str]:
         offers = []
         if self.options.html:
             offers += [pages.HTML_LEGACY, pages.HTML_V1]
         if self.options.json:
             offers.append(pages.JSON_V1)
-        chosen = pages.negotiate(request.headers.get("Accept"), offers)
-        if chosen is None:
-            raise web.HTTPNotAcceptable(text=f"this index serves: {', '.join(offers)}\n")
-        return chosen
+        return offers
+
+    def _negotiate(self, request: web.Request) -> str | None:
+        return pages.negotiate(request.headers.get("Accept"), self._offers())
+
+    def _not_acceptable(self) -> web.Response:
+        return web.Response(status=406, text=f"this index serves: {', '.join(self._offers())}\n")
 
     def _file_link(self, page_index: str, *, depth: int) -> pages.FileUrl:
         """File URLs as written on a page `depth` directories below `page_index`'s prefix."""
@@ -437,6 +447,10 @@ class IndexServer:
 def _partial(data: bytes, wanted: RangeRequest, headers: dict[str, str]) -> web.Response:
     headers["Content-Range"] = f"bytes {wanted.start}-{wanted.end}/{len(data)}"
     return web.Response(status=206, body=data[wanted.start : wanted.end + 1], headers=headers)
+
+
+def _redirect(location: str) -> web.Response:
+    return web.Response(status=301, headers={"Location": location})
 
 
 def _prefix(index: str) -> str:
