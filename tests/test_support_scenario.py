@@ -165,3 +165,15 @@ def test_bad_files_name_the_file(tmp_path):
     typo.write_text('[packages.a.versions."1"]\nwheel_tag = []\n')
     with pytest.raises(ScenarioError, match=r"typo\.toml`, key `packages\.a\.versions"):
         load_scenario(typo)
+
+
+def test_the_readme_example_loads(tmp_path):
+    readme = (Path(__file__).parent / "support" / "README.md").read_text()
+    example = readme.split("```toml\n")[1].split("```")[0]
+    path = tmp_path / "example.toml"
+    path.write_text(f'name = "example"\n{example}')
+    scenario = load_scenario(path)
+    versions = [str(r.version) for r in scenario.packages["torch"].releases]
+    assert versions == ["2.3.0", "2.3.0+cpu", "2.3.0+cu128"]
+    assert scenario.packages["torch"].releases[0].yanked == "broken wheel"
+    assert scenario.indexes["cu128"]["torch"].releases[0].requires == ("nvidia-cudnn==9.1",)

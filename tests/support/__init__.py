@@ -1,0 +1,1 @@
+"""Test support: a real local package index built from scenario files (see README.md)."""
