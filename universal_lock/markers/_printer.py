@@ -27,6 +27,7 @@ from universal_lock.markers._diagram import (
     Node,
     apply_and,
     apply_or,
+    are_disjoint,
     boolean_node,
     negate,
 )
@@ -109,9 +110,8 @@ def _is_point(low: Cut | None, high: Cut | None) -> bool:
 def _version_interval(node: Node, low: Cut | None, high: Cut | None) -> Clause:
     name = node.var[1]
     key = node.var
-    block = _minor_block(low, high)
-    if block is not None and name == PYTHON:
-        return (_comparison(key, PYTHON_VERSION, "==", block, 0),)
+    # A whole minor series is printed as two bounds here, so that shortening may drop either
+    # one; ``_join_minor_series`` turns the pair back into ``python_version == 'X.Y'``.
     if _is_point(low, high):
         assert low is not None
         return (_comparison(key, name, "==", str(version_of(low[0])), 0),)
@@ -231,9 +231,23 @@ def _shorten(clause: Clause, complement: Node) -> Clause:
     kept = sorted(clause, key=lambda atom: atom.sort_key)
     for atom in reversed(list(kept)):
         trial = tuple(other for other in kept if other is not atom)
-        if apply_and(_conjunction(trial), complement) is FALSE_NODE:
+        if are_disjoint(_conjunction(trial), complement):
             kept = list(trial)
-    return tuple(kept)
+    return _join_minor_series(tuple(kept))
+
+
+def _join_minor_series(clause: Clause) -> Clause:
+    """Merge the two bounds of one minor series back into ``python_version == 'X.Y'``."""
+    lower = next((a for a in clause if a.text.startswith(f"{PYTHON_VERSION} >= ")), None)
+    upper = next((a for a in clause if a.text.startswith(f"{PYTHON} < ")), None)
+    if lower is None or upper is None:
+        return clause
+    major, minor = (int(part) for part in lower.sort_key[2].release[:2])
+    if upper.sort_key[2] != Version(f"{major}.{minor + 1}"):
+        return clause
+    series = _comparison(lower.sort_key[0], PYTHON_VERSION, "==", f"{major}.{minor}", 0)
+    rest = tuple(a for a in clause if a is not lower and a is not upper)
+    return (series, *rest)
 
 
 def render(node: Node) -> str:

@@ -242,3 +242,15 @@ def test_trees_are_hashable_values_that_survive_pickling() -> None:
     assert {marker: 1}[parse_marker("sys_platform == 'darwin' and python_version >= '3.10'")] == 1
     assert pickle.loads(pickle.dumps(marker)) == marker
     assert MarkerTree.parse(str(marker)) is marker
+
+
+def test_printing_widens_python_bounds_the_rest_of_a_clause_allows() -> None:
+    # Built from disjoint python pieces, printed without the cut the marker does not need.
+    marker = parse_marker(
+        "python_version < '3.11' and sys_platform == 'linux'"
+        " or python_version == '3.11' and (sys_platform == 'linux' or sys_platform == 'darwin')"
+    )
+    assert str(marker) == (
+        "python_version == '3.11' and sys_platform == 'darwin'"
+        " or python_full_version < '3.12' and sys_platform == 'linux'"
+    )
