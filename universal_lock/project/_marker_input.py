@@ -11,12 +11,12 @@ from universal_lock.project.document import KeyPath, PyprojectDocument
 from universal_lock.project.schema import describe
 
 if TYPE_CHECKING:
-    from universal_lock.markers import MarkerTree  # type: ignore[attr-defined, unused-ignore]  # until markers lands
+    from universal_lock.markers import MarkerTree
 
 
 def marker_at(document: PyprojectDocument, value: Any, at: KeyPath) -> MarkerTree:
     """Parse the marker string ``value`` found at key path ``at``."""
-    from universal_lock.markers import parse_marker  # type: ignore[attr-defined, unused-ignore]  # until markers lands
+    from universal_lock.markers import parse_marker
     from universal_lock.project.metadata import parser_detail
 
     if not isinstance(value, str):

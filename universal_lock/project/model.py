@@ -18,7 +18,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
 if TYPE_CHECKING:
-    from universal_lock.markers import MarkerTree  # type: ignore[attr-defined, unused-ignore]  # until markers lands
+    from universal_lock.markers import MarkerTree
 
 IndexStrategy = Literal["first-index", "unsafe-best-match"]
 PrereleaseMode = Literal[
@@ -76,7 +76,7 @@ class Source:
     @property
     def region(self) -> MarkerTree:
         """Where the source applies: its marker and its ``extra`` and ``group`` selectors."""
-        from universal_lock.markers import parse_marker  # type: ignore[attr-defined, unused-ignore]  # until markers lands
+        from universal_lock.markers import parse_marker
 
         region = self.marker
         if self.extra is not None:

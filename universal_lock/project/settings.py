@@ -44,7 +44,7 @@ from universal_lock.project.schema import (
 from universal_lock.project.sources import read_sources
 
 if TYPE_CHECKING:
-    from universal_lock.markers import MarkerTree  # type: ignore[attr-defined, unused-ignore]  # until markers lands
+    from universal_lock.markers import MarkerTree
 
 _INDEX_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 

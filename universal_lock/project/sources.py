@@ -31,7 +31,7 @@ from universal_lock.project.model import ConflictItem, IndexDefinition, Source
 from universal_lock.project.schema import SourceTable, UvSourceTable, describe, validate_table
 
 if TYPE_CHECKING:
-    from universal_lock.markers import MarkerTree  # type: ignore[attr-defined, unused-ignore]  # until markers lands
+    from universal_lock.markers import MarkerTree
 
 
 def read_sources(
@@ -209,7 +209,7 @@ def _check_disjoint(
 
 def _conflict_constraint(conflicts: Sequence[Sequence[ConflictItem]]) -> MarkerTree:
     """The region allowed by ``conflicts``: no two members of one set selected together."""
-    from universal_lock.markers import parse_marker  # type: ignore[attr-defined, unused-ignore]  # until markers lands
+    from universal_lock.markers import parse_marker
 
     allowed = _true()
     for members in conflicts:
@@ -220,6 +220,6 @@ def _conflict_constraint(conflicts: Sequence[Sequence[ConflictItem]]) -> MarkerT
 
 
 def _true() -> MarkerTree:
-    from universal_lock.markers import TRUE  # type: ignore[attr-defined, unused-ignore]  # until markers lands
+    from universal_lock.markers import TRUE
 
     return TRUE

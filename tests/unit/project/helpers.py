@@ -11,20 +11,6 @@ from universal_lock.errors import InputError
 from universal_lock.project import Project, load_project
 
 
-def _markers_ready() -> bool:
-    try:
-        from universal_lock.markers import TRUE, MarkerTree, parse_marker  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-# The marker algebra is written concurrently; tests that need it wait for it.
-needs_markers = pytest.mark.skipif(
-    not _markers_ready(), reason="universal_lock.markers has no MarkerTree yet"
-)
-
-
 def write(directory: Path, text: str) -> Path:
     """Write ``text`` (dedented) as ``directory/pyproject.toml``; return the directory."""
     (directory / "pyproject.toml").write_text(textwrap.dedent(text).lstrip("\n"))

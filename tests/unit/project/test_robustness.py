@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 from universal_lock.errors import InputError
 from universal_lock.project import load_project
 
-from .helpers import needs_markers
-
 _KEYS = [
     "environments",
     "required-environments",
@@ -84,7 +82,6 @@ _PROJECT = {
 }
 
 
-@needs_markers
 @given(
     table=st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=5),
     tool=st.sampled_from(["ulock", "uv"]),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import load, load_error, needs_markers
+from .helpers import load, load_error
 
 PROJECT = """
 [project]
@@ -321,7 +321,6 @@ def test_file_url_index(tmp_path: Path) -> None:
     assert settings.indexes[0].local_path == tmp_path / "flat"
 
 
-@needs_markers
 def test_environments_and_required_environments(tmp_path: Path) -> None:
     from universal_lock.markers import parse_marker
 
@@ -341,7 +340,6 @@ def test_environments_and_required_environments(tmp_path: Path) -> None:
     assert (required & ~parse_marker("platform_machine == 'aarch64'")).is_empty()
 
 
-@needs_markers
 def test_overlapping_environments(tmp_path: Path) -> None:
     text = _error_text(
         tmp_path,
@@ -359,7 +357,6 @@ def test_overlapping_environments(tmp_path: Path) -> None:
     )
 
 
-@needs_markers
 def test_invalid_environment_marker(tmp_path: Path) -> None:
     text = _error_text(
         tmp_path, "[tool.ulock]\nrequired-environments = [\"sys_platform = 'linux'\"]\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import load, load_error, needs_markers
+from .helpers import load, load_error
 
 PROJECT = """
 [project]
@@ -45,7 +45,6 @@ def _wheel(tmp_path: Path) -> Path:
     return wheel
 
 
-@needs_markers
 def test_sources_as_table_and_as_list(tmp_path: Path) -> None:
     from universal_lock.markers import TRUE, parse_marker
 
@@ -83,7 +82,6 @@ torch = [
     assert (accel.region & linux_arm).is_empty()
 
 
-@needs_markers
 def test_sources_selected_by_conflicting_extras(tmp_path: Path) -> None:
     from universal_lock.markers import parse_marker
 
@@ -109,7 +107,6 @@ torch = [
     assert (third.region & ~parse_marker("'dev' in dependency_groups")).is_empty()
 
 
-@needs_markers
 def test_sources_selected_by_extras_that_do_not_conflict_overlap(tmp_path: Path) -> None:
     text = str(
         load_error(
@@ -133,7 +130,6 @@ torch = [
     )
 
 
-@needs_markers
 def test_overlapping_source_markers(tmp_path: Path) -> None:
     text = str(
         load_error(
@@ -157,7 +153,6 @@ torch = [
     )
 
 
-@needs_markers
 def test_invalid_source_marker(tmp_path: Path) -> None:
     text = str(
         load_error(
@@ -251,16 +246,14 @@ def test_invalid_source_marker(tmp_path: Path) -> None:
             'torch = ["accel"]\n',
             "line 22, key `tool.ulock.sources.torch[0]`: expected a table, got the string 'accel'",
         ),
-        pytest.param(
+        (
             'Torch = { index = "accel" }\ntorch = { index = "cpu" }\n',
             "line 23, key `tool.ulock.sources.torch`: `Torch` and `torch` are the same package "
             "once normalized\n\nhint: merge their sources into one list",
-            marks=needs_markers,
         ),
-        pytest.param(
+        (
             'torch = [{ index = "accel" }, { index = 3 }]\n',
             "line 22, key `tool.ulock.sources.torch[1].index`: expected a string, got the number 3",
-            marks=needs_markers,
         ),
     ],
     ids=[
@@ -311,7 +304,6 @@ def test_empty_source_marker_is_an_error(tmp_path: Path) -> None:
     )
 
 
-@needs_markers
 def test_marker_that_parses_but_has_no_meaning(tmp_path: Path) -> None:
     text = str(
         load_error(

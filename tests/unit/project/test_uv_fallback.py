@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .helpers import load, load_error, needs_markers
+from .helpers import load, load_error
 
 PROJECT = """
 [project]
@@ -76,7 +76,6 @@ def test_tool_uv_without_any_shared_key_is_ignored(tmp_path: Path) -> None:
     assert settings.ignored_keys == ()
 
 
-@needs_markers
 def test_uv_sources_with_extras_and_environment_string(tmp_path: Path) -> None:
     (tmp_path / "libs" / "shared").mkdir(parents=True)
     settings = load(
