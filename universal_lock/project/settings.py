@@ -117,7 +117,8 @@ def _environments(document: PyprojectDocument, value: Any, at: KeyPath) -> tuple
             raise document.error(
                 (*at, second),
                 f"environments {value[first]!r} (`{format_key((*at, first))}`) and "
-                f"{value[second]!r} (`{format_key((*at, second))}`) overlap",
+                f"{value[second]!r} (`{format_key((*at, second))}`) overlap where "
+                f"`{one & other}`",
                 hint="each environment must be a separate region; narrow one of them, "
                 "e.g. with `and not (...)`",
             )

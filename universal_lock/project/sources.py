@@ -190,7 +190,8 @@ def _check_disjoint(
 ) -> None:
     regions = [source.region for source in sources]
     for first, second in combinations(range(len(sources)), 2):
-        if (regions[first] & regions[second] & exclusive).is_empty():
+        overlap = regions[first] & regions[second] & exclusive
+        if overlap.is_empty():
             continue
         selectors = any(
             source.extra is not None or source.group is not None
@@ -202,7 +203,7 @@ def _check_disjoint(
         raise document.error(
             keys[second],
             f"sources `{format_key(keys[first])}` and `{format_key(keys[second])}` "
-            f"of `{package}` overlap: both apply to some environments",
+            f"of `{package}` overlap: both apply where `{overlap}`",
             hint=hint,
         )
 

@@ -351,7 +351,8 @@ def test_overlapping_environments(tmp_path: Path) -> None:
     assert text == (
         f"{_where(tmp_path)} line 16, key `tool.ulock.environments[2]`: environments "
         "\"sys_platform == 'linux'\" (`tool.ulock.environments[0]`) and "
-        "\"python_version >= '3.12'\" (`tool.ulock.environments[2]`) overlap\n\n"
+        "\"python_version >= '3.12'\" (`tool.ulock.environments[2]`) overlap where "
+        "`python_version >= '3.12' and sys_platform == 'linux'`\n\n"
         "hint: each environment must be a separate region; narrow one of them, "
         "e.g. with `and not (...)`"
     )

@@ -124,7 +124,7 @@ torch = [
     assert text == (
         f"{_where(tmp_path)} line 25, key `tool.ulock.sources.torch[1]`: sources "
         "`tool.ulock.sources.torch[0]` and `tool.ulock.sources.torch[1]` of `torch` overlap: "
-        "both apply to some environments\n\n"
+        "both apply where `'cu118' in extras and 'cu124' in extras`\n\n"
         "hint: give the sources markers that exclude each other, or declare their extras or "
         "groups as `conflicts`"
     )
@@ -148,7 +148,7 @@ torch = [
     assert text == (
         f"{_where(tmp_path)} line 26, key `tool.ulock.sources.torch[2]`: sources "
         "`tool.ulock.sources.torch[0]` and `tool.ulock.sources.torch[2]` of `torch` overlap: "
-        "both apply to some environments\n\n"
+        "both apply where `sys_platform == 'linux' and platform_machine == 'aarch64'`\n\n"
         "hint: give the sources markers that exclude each other"
     )
 
