@@ -16,6 +16,7 @@ from packaging._parser import Op, Value, Variable
 from packaging.markers import InvalidMarker, Marker
 from packaging.ranges import VersionRange
 from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 from universal_lock.errors import InvalidRequirementData
 from universal_lock.markers import _evaluate, _ranges
@@ -30,6 +31,7 @@ from universal_lock.markers._diagram import (
     are_disjoint,
     is_subset,
     make,
+    rebuild,
 )
 from universal_lock.markers._printer import render
 from universal_lock.markers._variables import (
@@ -165,6 +167,16 @@ class MarkerTree:
         """
         memo: dict[int, Node] = {}
         return MarkerTree(apply_and(_lift_extra(self._node, memo), WORLD))
+
+    def with_extra(self, extra: str) -> MarkerTree:
+        """The marker with the requirement-level ``extra`` fixed to this value (``''``: none)."""
+        value = canonicalize_name(extra) if extra else ""
+
+        def fix(node: Node) -> Node | None:
+            # Below an `extra` node only later variables follow, so no second `extra` node.
+            return node.segment_of(value) if node.var == _EXTRA_KEY else None
+
+        return MarkerTree(rebuild(self._node, fix))
 
     # -- evaluation ----------------------------------------------------------------------
 

@@ -49,6 +49,9 @@ def test_extra_evaluates_like_packaging(text: str) -> None:
     for platform, extra, extras in itertools.product(_PLATFORMS, ("", *_NAMES), _EXTRA_SETS[:4]):
         expected = _holds(text, platform, extra, extras)
         assert tree.evaluate({**platform, "extra": extra}, extras=extras) == expected
+        fixed = tree.with_extra(extra.upper())
+        assert "extra" not in str(fixed).replace("extras", "")
+        assert fixed.evaluate(platform, extras=extras) == expected
 
 
 @given(markers)

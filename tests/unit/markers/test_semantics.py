@@ -254,3 +254,11 @@ def test_printing_widens_python_bounds_the_rest_of_a_clause_allows() -> None:
         "python_version == '3.11' and sys_platform == 'darwin'"
         " or python_full_version < '3.12' and sys_platform == 'linux'"
     )
+
+
+def test_with_extra_fixes_the_requirement_extra() -> None:
+    marker = parse_marker("extra == 'socks' and sys_platform == 'linux' or python_version < '3.10'")
+    assert (
+        str(marker.with_extra("Socks")) == "python_full_version < '3.10' or sys_platform == 'linux'"
+    )
+    assert str(marker.with_extra("")) == "python_full_version < '3.10'"
