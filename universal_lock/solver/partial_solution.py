@@ -47,7 +47,7 @@ class Satisfier:
 class PartialSolution:
     """Assignments so far; see the module docstring for the bookkeeping."""
 
-    __slots__ = ("_by_package", "_decisions", "_trail", "_undecided")
+    __slots__ = ("_by_package", "_decisions", "_trail", "_undecided", "changed")
 
     def __init__(self) -> None:
         self._trail: list[Assignment] = []
@@ -55,6 +55,9 @@ class PartialSolution:
         self._decisions: dict[str, Version] = {}
         # Packages with a positive summary and no decision, in first-seen order.
         self._undecided: dict[str, None] = {}
+        #: Packages whose summary changed since the owner last cleared this set
+        #: (the solver uses it to re-rank only what changed).
+        self.changed: set[str] = set()
 
     def clone(self) -> PartialSolution:
         """An independent copy (assignments are immutable and shared)."""
@@ -63,6 +66,7 @@ class PartialSolution:
         copy._by_package = {package: list(items) for package, items in self._by_package.items()}
         copy._decisions = dict(self._decisions)
         copy._undecided = dict(self._undecided)
+        copy.changed = set(self.changed)
         return copy
 
     @property
@@ -79,6 +83,10 @@ class PartialSolution:
     def undecided(self) -> list[str]:
         """Packages that must be selected but have no decision yet."""
         return list(self._undecided)
+
+    def is_undecided(self, package: str) -> bool:
+        """Whether ``package`` must be selected but has no decision yet."""
+        return package in self._undecided
 
     def __len__(self) -> int:
         return len(self._trail)
@@ -118,6 +126,7 @@ class PartialSolution:
         )
         self._trail.append(assignment)
         items.append(assignment)
+        self.changed.add(term.package)
         return accumulated
 
     def backtrack(self, level: int) -> None:
@@ -133,6 +142,7 @@ class PartialSolution:
                 del self._by_package[package]
             if assignment.is_decision:
                 del self._decisions[package]
+        self.changed |= touched
         for package in touched:
             summary = self.summary(package)
             if summary is not None and summary.positive and package not in self._decisions:

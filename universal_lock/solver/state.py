@@ -16,6 +16,7 @@ whose dependencies were given once is never asked about again.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -107,8 +108,9 @@ class Solver:
         "_known_ranges",
         "_pending",
         "_priority",
-        "_priority_cache",
+        "_priority_heap",
         "_propagate",
+        "_pushes",
         "_result",
         "_solution",
         "root",
@@ -128,7 +130,11 @@ class Solver:
         self.root_version = coerce_version(root, root_version)
         self.stats = SolverStats()
         self._priority = priority
-        self._priority_cache: dict[str, tuple[VersionRange, Any]] = {}
+        # Lazy heap of (key, package, push number, summary term) for undecided
+        # packages; an entry is current while the package's summary is that very
+        # term object, so only packages whose range changed are re-ranked.
+        self._priority_heap: list[tuple[Any, str, int, Term]] = []
+        self._pushes = 0
         self._incompatibilities: dict[str, list[Incompatibility]] = {}
         # Incompatibilities known to be contradicted, with the decision level at
         # which that was seen: still true until a backjump below that level.
@@ -271,7 +277,8 @@ class Solver:
             learned=self.stats.learned,
         )
         copy._priority = self._priority
-        copy._priority_cache = dict(self._priority_cache)
+        copy._priority_heap = list(self._priority_heap)
+        copy._pushes = self._pushes
         copy._incompatibilities = {
             package: list(items) for package, items in self._incompatibilities.items()
         }
@@ -292,7 +299,8 @@ class Solver:
     @priority.setter
     def priority(self, function: PriorityFunction) -> None:
         self._priority = function
-        self._priority_cache = {}
+        self._priority_heap = []
+        self._solution.changed.update(self._solution.undecided)
 
     def undecided(self) -> dict[str, VersionRange]:
         """Packages that must be selected but are not decided yet, with their allowed range.
@@ -331,9 +339,14 @@ class Solver:
     ) -> None:
         # Deciding is skipped when a dependency would be violated at once; unit
         # propagation then excludes the version and the next step picks again.
+        # (A dependency stated for a range may not cover this version at all: a
+        # self-dependency leaves only the other versions in the term.)
         solution = self._solution
         if not any(
-            all(solution.satisfies(t) for t in incompatibility.terms if t.package != package)
+            all(
+                version in t.versions if t.package == package else solution.satisfies(t)
+                for t in incompatibility.terms
+            )
             for incompatibility in dependencies
         ):
             solution.decide(package, version)
@@ -341,21 +354,21 @@ class Solver:
         self._propagate = [package]
 
     def _next_package(self) -> str | None:
-        best: str | None = None
-        best_key: Any = None
-        cache = self._priority_cache
-        for package in self._solution.undecided:
-            summary = self._solution.summary(package)
-            assert summary is not None
-            cached = cache.get(package)
-            if cached is not None and cached[0] == summary.versions:
-                key = cached[1]
-            else:
+        solution, heap = self._solution, self._priority_heap
+        for package in sorted(solution.changed):
+            if solution.is_undecided(package):
+                summary = solution.summary(package)
+                assert summary is not None
                 key = self._priority(package, summary.versions)
-                cache[package] = (summary.versions, key)
-            if best is None or key < best_key:
-                best, best_key = package, key
-        return best
+                self._pushes += 1
+                heapq.heappush(heap, (key, package, self._pushes, summary))
+        solution.changed.clear()
+        while heap:
+            _, package, _, summary = heap[0]
+            if solution.is_undecided(package) and solution.summary(package) is summary:
+                return package
+            heapq.heappop(heap)
+        return None
 
     def _run_propagation(self) -> bool:
         """Unit propagation from the changed packages; False when solving failed."""

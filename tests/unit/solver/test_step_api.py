@@ -261,3 +261,11 @@ def test_ranges_with_another_prerelease_policy_are_refused_clearly():
     solver = Solver("root", "1", {"a": right, "b": arbitrary})
     solver.step()
     assert solver.undecided() == {"a": right, "b": FULL}
+
+
+def test_shared_self_dependency_does_not_block_its_own_version():
+    # Stated for every version, "a depends on a>=1" only forbids versions below 1
+    # (none exist); deciding a 1 must not be mistaken for a conflict (it once looped).
+    universe = {"a": {"1": {"a": ">=1"}, "2": {"a": ">=1"}}}
+    result = solve("root", "1", {"a": ""}, MemoryProvider(universe, share_adjacent=True))
+    assert isinstance(result, Solved) and result.solution["a"] == Version("2")
