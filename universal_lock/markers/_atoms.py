@@ -34,7 +34,9 @@ from universal_lock.markers._diagram import (
 )
 from universal_lock.markers._variables import (
     EXTRA,
+    IMPLEMENTATION_NAME,
     OS_NAME,
+    PLATFORM_PYTHON_IMPLEMENTATION,
     PLATFORM_RELEASE,
     PLATFORM_SYSTEM,
     PYTHON_VERSION,
@@ -206,9 +208,19 @@ def _world() -> Node:
 
     ``sys_platform`` 'linux' / 'darwin' / 'win32' come exactly with ``platform_system``
     'Linux' / 'Darwin' / 'Windows', and the first two with ``os_name`` 'posix', the last with
-    'nt'. Other values (freebsd, cygwin, android, emscripten, ...) stay unconstrained.
+    'nt'. Other values (freebsd, cygwin, android, emscripten, ...) stay unconstrained. Likewise
+    ``implementation_name`` 'cpython' / 'pypy' come exactly with
+    ``platform_python_implementation`` 'CPython' / 'PyPy'.
     """
     world = TRUE_NODE
+    for name, implementation in (("cpython", "CPython"), ("pypy", "PyPy")):
+        world = apply_and(
+            world,
+            _iff(
+                string_equals(IMPLEMENTATION_NAME, name),
+                string_equals(PLATFORM_PYTHON_IMPLEMENTATION, implementation),
+            ),
+        )
     for platform, system in (("linux", "Linux"), ("darwin", "Darwin"), ("win32", "Windows")):
         sys_platform = string_equals(SYS_PLATFORM, platform)
         world = apply_and(world, _iff(sys_platform, string_equals(PLATFORM_SYSTEM, system)))

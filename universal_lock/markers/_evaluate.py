@@ -2,7 +2,8 @@
 
 The walk reads only the variables on its path. Every tree carries the world constraint, so
 even ``python_version == '3.12'`` passes ``sys_platform`` / ``platform_system`` / ``os_name``
-nodes; when the environment leaves those out, the answer is taken over every consistent value
+(and ``implementation_name`` / ``platform_python_implementation``) nodes; when the
+environment leaves those out, the answer is taken over every consistent value
 of the missing ones and returned if it is the same for all of them (it is whenever the marker
 itself does not test them); otherwise ``MissingEnvironmentValue`` is raised.
 """
@@ -22,7 +23,9 @@ from universal_lock.markers._diagram import FALSE_NODE, TRUE_NODE, Node, apply_o
 from universal_lock.markers._variables import (
     EXTRA,
     EXTRAS,
+    IMPLEMENTATION_NAME,
     OS_NAME,
+    PLATFORM_PYTHON_IMPLEMENTATION,
     PLATFORM_SYSTEM,
     PYTHON,
     PYTHON_VERSION,
@@ -34,7 +37,9 @@ from universal_lock.markers._variables import (
 from universal_lock.markers._versions import version_probe
 
 _EXTRA_KEY: Final = fixed_key(EXTRA)
-_WORLD_VARIABLES: Final = frozenset({SYS_PLATFORM, PLATFORM_SYSTEM, OS_NAME})
+_WORLD_VARIABLES: Final = frozenset(
+    {SYS_PLATFORM, PLATFORM_SYSTEM, OS_NAME, IMPLEMENTATION_NAME, PLATFORM_PYTHON_IMPLEMENTATION}
+)
 
 
 class MissingEnvironmentValue(UlockError):

@@ -37,6 +37,7 @@ from universal_lock.markers._variables import (
     VarKind,
     is_membership,
     kind_of,
+    print_key,
 )
 from universal_lock.markers._versions import normalize_cut, version_of
 
@@ -66,7 +67,7 @@ def _comparison(var_key: tuple[Any, ...], name: str, op: str, value: str, rank: 
     if kind_of(var_key) is VarKind.VERSION:
         order = Version(value.removesuffix(".*"))
     text = f"{name} {op} {_quote(value)}"
-    return _Atom(sort_key=(var_key, rank, order, op), text=text, node=node)
+    return _Atom(sort_key=(print_key(var_key), rank, order, op), text=text, node=node)
 
 
 def _intervals(node: Node, inside: list[bool]) -> list[tuple[Cut | None, Cut | None]]:
@@ -184,7 +185,7 @@ def _boolean_alternatives(node: Node, child: Node) -> list[Clause]:
         text = opaque_text(key, negated=negated)
     atom_true = boolean_node(key, when_false=FALSE_NODE, when_true=TRUE_NODE)
     atom = negate(atom_true) if negated else atom_true
-    return [(_Atom(sort_key=(key, 0, "", text), text=text, node=atom),)]
+    return [(_Atom(sort_key=(print_key(key), 0, "", text), text=text, node=atom),)]
 
 
 def _alternatives(node: Node, child: Node) -> list[Clause]:

@@ -5,6 +5,12 @@ Tuples compare quickly and give one total order for fixed variables (PEP 508 nam
 variables created on demand (one boolean per ``'x' in extras``, per dependency group, per opaque
 comparison). The order is also the print order, so ``python_full_version`` comes first and the
 lock-level set memberships come last.
+
+Diagram order and print order differ in one place: ``implementation_name`` and
+``platform_python_implementation`` sit at the very bottom of the diagram (ranks 14 and 15) but
+print right after the Python version. Few markers test them, so the part of the world
+constraint about them is then a shared suffix of every diagram that operations pass through
+at no cost, instead of a layer above everything that each operation rebuilds.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ class VarKind(enum.Enum):
 
 PYTHON: Final = "python_full_version"
 PYTHON_VERSION: Final = "python_version"
+IMPLEMENTATION_NAME: Final = "implementation_name"
 IMPLEMENTATION_VERSION: Final = "implementation_version"
+PLATFORM_PYTHON_IMPLEMENTATION: Final = "platform_python_implementation"
 SYS_PLATFORM: Final = "sys_platform"
 PLATFORM_SYSTEM: Final = "platform_system"
 OS_NAME: Final = "os_name"
@@ -38,9 +46,9 @@ DEPENDENCY_GROUPS: Final = "dependency_groups"
 # Rank of every fixed variable; python_version has none because it folds into python_full_version.
 _FIXED_RANKS: Final[dict[str, int]] = {
     PYTHON: 0,
-    "implementation_name": 1,
+    IMPLEMENTATION_NAME: 14,
     IMPLEMENTATION_VERSION: 2,
-    "platform_python_implementation": 3,
+    PLATFORM_PYTHON_IMPLEMENTATION: 15,
     SYS_PLATFORM: 4,
     PLATFORM_SYSTEM: 5,
     OS_NAME: 6,
@@ -82,9 +90,18 @@ def kind_of(key: VarKey) -> VarKind:
     rank = key[0]
     if rank in (0, 2):
         return VarKind.VERSION
-    if rank <= 10:
+    if rank <= 10 or rank >= 14:
         return VarKind.STRING
     return VarKind.BOOLEAN
+
+
+_PRINT_RANKS: Final = {14: 1, 15: 3}
+
+
+def print_key(key: VarKey) -> VarKey:
+    """The key that orders comparisons in printed text."""
+    rank = _PRINT_RANKS.get(key[0])
+    return key if rank is None else (rank, *key[1:])
 
 
 def is_membership(key: VarKey) -> bool:

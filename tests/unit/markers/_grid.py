@@ -12,11 +12,16 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from hypothesis import strategies as st
 from packaging.markers import Marker
+from packaging.version import Version
 
 from universal_lock.markers import MarkerTree, parse_marker
+from universal_lock.markers._diagram import FALSE_NODE, TRUE_NODE, Node
+from universal_lock.markers._variables import VarKind, is_membership, kind_of
+from universal_lock.markers._versions import version_probe
 
 PYTHON_LITERALS = ("3.8", "3.10", "3.10.1", "3.11.0rc1", "3.11", "3.12.0b2")
 PYTHON_VERSION_LITERALS = ("3.8", "3.10", "3.11", "3.12")
@@ -29,10 +34,12 @@ PYTHONS = (
     "3.12.0a1", "3.12.0b2", "3.12.0b3", "3.12.0", "3.12.1",
     "3.13.0", "4.0.0", "4.0.0a1",
 )  # fmt: skip
+# Every consistent combination of "a value the atoms name, or some other value" for the three
+# platform variables: cygwin, CYGWIN_NT-10.0 and java stand for the values no atom names.
 PLATFORMS = tuple(
     (sys_platform, system, os_name)
     for sys_platform, system, os_name in itertools.product(
-        ("linux", "darwin", "win32", "freebsd14"),
+        ("linux", "darwin", "win32", "freebsd14", "cygwin"),
         ("Linux", "Darwin", "Windows", "FreeBSD", "CYGWIN_NT-10.0"),
         ("posix", "nt", "java"),
     )
@@ -69,6 +76,7 @@ def _environments() -> tuple[Env, ...]:
             "os_name": os_name,
             "platform_machine": machine,
             "implementation_name": "cpython",
+            "platform_python_implementation": "CPython",
         }
         result.append(Env(values=values, extras=extras))
     return tuple(result)
@@ -108,25 +116,97 @@ def _atoms() -> tuple[str, ...]:
 ATOMS = _atoms()
 
 
+def _names(items: Any) -> set[str]:
+    """The variable names a packaging marker list mentions."""
+    names: set[str] = set()
+    for item in items:
+        if isinstance(item, list):
+            names |= _names(item)
+        elif isinstance(item, tuple):
+            names |= {str(side) for side in item if type(side).__name__ == "Variable"}
+    return names
+
+
 @cache
 def atom_table(text: str) -> int:
-    """The truth table of one atom, from packaging's evaluator."""
+    """The truth table of marker text, from packaging's evaluator.
+
+    packaging evaluates once per distinct combination of the variables the text mentions.
+    """
     marker = Marker(text)
+    names = sorted(_names(marker._markers))
+    seen: dict[tuple[object, ...], bool] = {}
     table = 0
     for index, env in enumerate(ENVS):
-        environment = {**env.values, "extras": env.extras, "dependency_groups": frozenset()}
-        if marker.evaluate(environment, context="lock_file"):
+        key = tuple(env.extras if name == "extras" else env.values.get(name) for name in names)
+        holds = seen.get(key)
+        if holds is None:
+            environment = {**env.values, "extras": env.extras, "dependency_groups": frozenset()}
+            holds = seen[key] = marker.evaluate(environment, context="lock_file")
+        if holds:
             table |= 1 << index
     return table
 
 
-def tree_table(tree: MarkerTree, *, within: int = -1) -> int:
-    """The truth table of a tree, from its own ``evaluate`` (only at the bits of ``within``)."""
+def tree_table(tree: MarkerTree) -> int:
+    """The truth table of a tree, from its own ``evaluate``."""
     table = 0
     for index, env in enumerate(ENVS):
-        if within >> index & 1 and tree.evaluate(env.values, extras=env.extras):
+        if tree.evaluate(env.values, extras=env.extras):
             table |= 1 << index
     return table
+
+
+def _value_masks(var: tuple[Any, ...]) -> list[tuple[Any, int]]:
+    """For one diagram variable: each distinct grid value (as the diagram reads it) and its envs."""
+    cached = _MASKS.get(var)
+    if cached is not None:
+        return cached
+    masks: dict[Any, int] = {}
+    for index, env in enumerate(ENVS):
+        if is_membership(var):
+            value: Any = var[2] in env.extras
+        elif kind_of(var) is VarKind.VERSION:
+            value = version_probe(Version(env.values[var[1]]))
+        else:
+            value = env.values[var[1]]
+        masks[value] = masks.get(value, 0) | 1 << index
+    _MASKS[var] = list(masks.items())
+    return _MASKS[var]
+
+
+_MASKS: dict[tuple[Any, ...], list[tuple[Any, int]]] = {}
+
+
+def diagram_table(tree: MarkerTree) -> int:
+    """The truth table of a tree read off its diagram, grouping environments by value.
+
+    Much faster than ``tree_table`` (one step per distinct value, not per environment); it
+    checks the algebra's diagrams, while ``tree_table`` also checks ``evaluate``.
+    """
+    memo: dict[int, int] = {}
+
+    def table(node: Node) -> int:
+        if node is TRUE_NODE:
+            return ALL
+        if node is FALSE_NODE:
+            return 0
+        done = memo.get(node.uid)
+        if done is not None:
+            return done
+        result = 0
+        for value, mask in _value_masks(node.var):
+            if is_membership(node.var):
+                child = node.children[1 if value else 0]
+            elif kind_of(node.var) is VarKind.VERSION:
+                child = node.segment_of_cut(value)
+            else:
+                child = node.segment_of(value)
+            result |= mask & table(child)
+        memo[node.uid] = result
+        return result
+
+    return table(tree._node)
 
 
 def text_table(text: str) -> int:
