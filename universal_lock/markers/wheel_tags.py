@@ -3,8 +3,9 @@
 A tag set is an ``or`` over its tags; one tag is (python part) ``and`` (platform part):
 
 - interpreter ``cp312`` -> ``implementation_name == 'cpython'`` and Python 3.12.*; ``pp310`` ->
-  PyPy and Python 3.10.*; ``py3`` -> Python 3.*; ``py312`` -> Python 3.12.*; with ABI ``abi3``
-  the Python part is open upwards (``python_version >= '3.12'``);
+  PyPy and Python 3.10.*; ``py312`` -> Python 3.12.*; ``py3`` -> any Python (every interpreter
+  a lock targets is Python 3; ``py2`` is Python 2.*); with ABI ``abi3`` the Python part is open
+  upwards (``python_version >= '3.12'``);
 - platform ``manylinux*`` / ``musllinux*`` / ``linux`` + arch -> ``sys_platform == 'linux'`` and
   ``platform_machine``; ``macosx_*`` + arch -> darwin and the arch (``universal2`` -> arm64 or
   x86_64); ``win_amd64`` / ``win_arm64`` -> win32 and AMD64 / ARM64; ``win32`` -> win32;
@@ -65,6 +66,8 @@ def _python_part(interpreter: str, abi: str) -> MarkerTree:
         return TRUE
     if not digits or digits[0] not in "23":
         return region  # no version, or an old PyPy tag (pp73) that names PyPy's own version
+    if digits == "3":
+        return region  # every interpreter a lock can target is Python 3
     if len(digits) == 1:
         series = f"python_full_version == '{digits}.*'"
     elif abi == "abi3":

@@ -11,8 +11,9 @@ from universal_lock.markers import TRUE, marker_from_wheel_tags, parse_marker
 @pytest.mark.parametrize(
     ("tags", "expected"),
     [
-        ("py3-none-any", "python_version >= '3.0' and python_full_version < '4.0'"),
-        ("py2.py3-none-any", "python_version >= '2.0' and python_full_version < '4.0'"),
+        ("py3-none-any", ""),
+        ("py2.py3-none-any", ""),
+        ("py2-none-any", "python_version >= '2.0' and python_full_version < '3.0'"),
         (
             "cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64",
             "python_version == '3.12' and implementation_name == 'cpython'"
@@ -35,7 +36,7 @@ from universal_lock.markers import TRUE, marker_from_wheel_tags, parse_marker
         ),
         (
             "py3-none-win32",
-            "python_version >= '3.0' and python_full_version < '4.0' and sys_platform == 'win32'",
+            "sys_platform == 'win32'",
         ),
         (
             "pp310-pypy310_pp73-manylinux_2_17_x86_64",
