@@ -1,7 +1,8 @@
 """``MarkerTree``: the public, canonical marker value, and parsing PEP 508 text into it.
 
 A ``MarkerTree`` wraps one interned diagram node that already includes the world constraint
-(known ``sys_platform`` / ``platform_system`` / ``os_name`` pairs, see ``_atoms.WORLD``). So
+(the known ``sys_platform`` / ``platform_system`` / ``os_name`` and ``implementation_name`` /
+``platform_python_implementation`` pairs, see ``_atoms.WORLD``). So
 ``TRUE`` is the world itself, ``~m`` is ``not m`` within the world, and two trees are equal
 exactly when they admit the same real environments. One node has one wrapper, so ``==`` and
 ``hash`` are identity-fast.
@@ -67,9 +68,12 @@ class MarkerTree:
         if existing is not None:
             return existing  # type: ignore[no-any-return]
         tree = object.__new__(cls)
-        tree._node = node
+        object.__setattr__(tree, "_node", node)
         node.wrapper = tree
         return tree
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("MarkerTree is immutable")
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return (parse_marker, (str(self),))

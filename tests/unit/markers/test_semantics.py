@@ -262,3 +262,10 @@ def test_with_extra_fixes_the_requirement_extra() -> None:
         str(marker.with_extra("Socks")) == "python_full_version < '3.10' or sys_platform == 'linux'"
     )
     assert str(marker.with_extra("")) == "python_full_version < '3.10'"
+
+
+def test_trees_cannot_be_changed() -> None:
+    marker = parse_marker("sys_platform == 'linux'")
+    with pytest.raises(AttributeError):
+        marker._node = FALSE._node  # type: ignore[misc]
+    assert marker == parse_marker("sys_platform == 'linux'")
