@@ -96,6 +96,8 @@ def membership(set_name: str, member: str) -> Node:
 
 
 def _opaque(name: str, op: str, value: str, *, reverse: bool) -> Node:
+    if op == "not in":  # a substring test's negation is exact: one atom for both
+        return negate(_opaque(name, "in", value, reverse=reverse))
     key = opaque_key(name, op, value, reverse=reverse)
     return boolean_node(key, when_false=FALSE_NODE, when_true=TRUE_NODE)
 

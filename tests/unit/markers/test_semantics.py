@@ -269,3 +269,11 @@ def test_trees_cannot_be_changed() -> None:
     with pytest.raises(AttributeError):
         marker._node = FALSE._node  # type: ignore[misc]
     assert marker == parse_marker("sys_platform == 'linux'")
+
+
+def test_a_substring_test_and_its_negation_are_one_atom() -> None:
+    inside = parse_marker("platform_machine in 'x86_64 AMD64'")
+    outside = parse_marker("platform_machine not in 'x86_64 AMD64'")
+    assert outside == ~inside
+    assert (inside | outside).is_universal()
+    assert str(outside) == "platform_machine not in 'x86_64 AMD64'"
