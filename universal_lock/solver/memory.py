@@ -32,6 +32,7 @@ class MemoryProvider:
 
     def __init__(self, universe: Universe, *, share_adjacent: bool = False) -> None:
         self._share_adjacent = share_adjacent
+        self._priorities: dict[tuple[str, VersionRange], Any] = {}
         self._versions: dict[str, list[Version]] = {}
         self._dependencies: dict[tuple[str, Version], dict[str, VersionRange] | Unavailable] = {}
         for package, releases in universe.items():
@@ -96,4 +97,9 @@ class MemoryProvider:
     def priority(self, package: str, versions: VersionRange) -> Any:
         """``candidate_priority`` over the known versions."""
         self.calls["priority"] += 1
-        return candidate_priority(package, versions, self._versions.get(package, ()))
+        key = (package, versions)
+        found = self._priorities.get(key)
+        if found is None:
+            found = candidate_priority(package, versions, self._versions.get(package, ()))
+            self._priorities[key] = found
+        return found

@@ -110,15 +110,25 @@ def solve(
     root_version: Version | str,
     root_dependencies: Dependencies,
     provider: Provider,
+    *,
+    max_steps: int | None = None,
 ) -> Solved | Failed:
-    """Run PubGrub to the end with a synchronous provider."""
+    """Run PubGrub to the end with a synchronous provider (see ``drive`` for ``max_steps``)."""
     solver = Solver(root, root_version, root_dependencies, priority=provider.priority)
-    return drive(solver, provider)
+    return drive(solver, provider, max_steps=max_steps)
 
 
-def drive(solver: Solver, provider: Provider) -> Solved | Failed:
-    """Answer ``solver``'s requests from ``provider`` until it is solved or has failed."""
+def drive(solver: Solver, provider: Provider, *, max_steps: int | None = None) -> Solved | Failed:
+    """Answer ``solver``'s requests from ``provider`` until it is solved or has failed.
+
+    ``max_steps`` is a guard for tests: more requests than that raise
+    ``RuntimeError`` (PubGrub always terminates, so hitting it means a bug).
+    """
+    steps = 0
     while True:
+        steps += 1
+        if max_steps is not None and steps > max_steps:
+            raise RuntimeError(f"the solver did not finish within {max_steps} steps")
         request = solver.step()
         if isinstance(request, NeedsVersion):
             solver.choose(

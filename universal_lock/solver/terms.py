@@ -10,6 +10,7 @@ contradiction are plain set operations on ``VersionRange`` values.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 
 from packaging.ranges import VersionRange
@@ -70,11 +71,11 @@ class Term:
             if self.exact_version is not None:
                 return (self.exact_version in other.versions) == other.positive
             if other.positive:
-                return self.versions.is_subset(other.versions)
-            return self.versions.is_disjoint(other.versions)
+                return _is_subset(self.versions, other.versions)
+            return _is_disjoint(self.versions, other.versions)
         if other.positive:
             return False  # "not selected" satisfies self but not other
-        return other.versions.is_subset(self.versions)
+        return _is_subset(other.versions, self.versions)
 
     def contradicts(self, other: Term) -> bool:
         """Whether ``other`` must be false whenever this term is true."""
@@ -82,10 +83,10 @@ class Term:
             if self.exact_version is not None:
                 return (self.exact_version in other.versions) != other.positive
             if other.positive:
-                return self.versions.is_disjoint(other.versions)
-            return self.versions.is_subset(other.versions)
+                return _is_disjoint(self.versions, other.versions)
+            return _is_subset(self.versions, other.versions)
         if other.positive:
-            return other.versions.is_subset(self.versions)
+            return _is_subset(other.versions, self.versions)
         return False  # both allow "not selected"
 
     def relation(self, other: Term) -> Relation:
@@ -102,6 +103,19 @@ class Term:
     def __str__(self) -> str:
         text = f"{self.package}{format_range(self.versions)}"
         return text if self.positive else f"not {text}"
+
+
+# The same pairs of ranges are compared over and over (a dependency range
+# against the summaries it meets after every backjump); interval algebra costs
+# far more than hashing two ranges.
+@functools.lru_cache(maxsize=1 << 16)
+def _is_subset(inner: VersionRange, outer: VersionRange) -> bool:
+    return inner.is_subset(outer)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_disjoint(first: VersionRange, second: VersionRange) -> bool:
+    return first.is_disjoint(second)
 
 
 def any_version(package: str) -> Term:

@@ -29,6 +29,8 @@ from universal_lock.solver import (
 )
 
 PACKAGES = ["a", "b", "c", "d"]
+# Far more requests than any of these universes needs: a loop fails instead of hanging.
+STEP_BUDGET = 2_000
 VERSIONS = ["1", "2", "3"]
 
 
@@ -104,7 +106,7 @@ def _assert_valid(solution, root_dependencies, universe):
 def test_solver_agrees_with_brute_force(case, shared):
     root_dependencies, universe = case
     provider = MemoryProvider(universe, share_adjacent=shared)
-    result = solve("root", "1", root_dependencies, provider)
+    result = solve("root", "1", root_dependencies, provider, max_steps=STEP_BUDGET)
     assert isinstance(result, Solved) == _brute_force(root_dependencies, universe)
     if isinstance(result, Solved):
         _assert_valid(dict(result.solution), root_dependencies, universe)
@@ -133,9 +135,9 @@ def test_clone_at_any_step_finishes_like_the_original(case, fork_after):
             break
     fork = solver.clone()
     calls_before = provider.calls["get_dependencies"]
-    original = drive(solver, provider)
+    original = drive(solver, provider, max_steps=STEP_BUDGET)
     calls_original = provider.calls["get_dependencies"] - calls_before
-    forked = drive(fork, provider)
+    forked = drive(fork, provider, max_steps=STEP_BUDGET)
     calls_fork = provider.calls["get_dependencies"] - calls_before - calls_original
     assert type(original) is type(forked)
     if isinstance(original, Solved):

@@ -269,3 +269,10 @@ def test_shared_self_dependency_does_not_block_its_own_version():
     universe = {"a": {"1": {"a": ">=1"}, "2": {"a": ">=1"}}}
     result = solve("root", "1", {"a": ""}, MemoryProvider(universe, share_adjacent=True))
     assert isinstance(result, Solved) and result.solution["a"] == Version("2")
+
+
+def test_drive_step_budget_turns_a_runaway_loop_into_an_error():
+    provider = MemoryProvider(UNIVERSE)
+    solver = Solver("root", "1", {"a": ">=1"}, priority=provider.priority)
+    with pytest.raises(RuntimeError, match="within 2 steps"):
+        drive(solver, provider, max_steps=2)
