@@ -204,7 +204,7 @@ class _Writer:
             if first_depender == second_depender:
                 return (
                     f"{self._term(first_depender, every=True)} depends on both "
-                    f"{self._term(first_dependency)} and {self._term(second_dependency)}"
+                    f"{self._target(first_dependency)} and {self._target(second_dependency)}"
                 )
             for prior, later in ((first, second), (second, first)):
                 prior_depender, prior_dependency = _dependency_terms(prior)
@@ -214,8 +214,8 @@ class _Writer:
                 ):
                     return (
                         f"{self._term(prior_depender, every=True)} depends on "
-                        f"{self._term(prior_dependency)} which depends on "
-                        f"{self._term(later_dependency)}"
+                        f"{self._target(prior_dependency)} which depends on "
+                        f"{self._target(later_dependency)}"
                     )
         return f"{self._describe(first)} and {self._describe(second)}"
 
@@ -240,7 +240,7 @@ class _Writer:
         terms = incompatibility.terms
         if isinstance(cause, DependencyCause):
             depender, dependency = _dependency_terms(incompatibility)
-            return f"{self._term(depender, every=True)} depends on {self._term(dependency)}"
+            return f"{self._term(depender, every=True)} depends on {self._target(dependency)}"
         if isinstance(cause, UnavailableCause) and len(terms) == 1:
             return f"{self._term(terms[0], every=True)} is unavailable ({cause.reason})"
         if isinstance(cause, NoVersionsCause) and len(terms) == 1:
@@ -263,7 +263,7 @@ class _Writer:
                 return f"{self._term(term)} cannot be used"
             return f"{self._term(term)} is required"
         if positive and negative:
-            requirements = " or ".join(self._term(t) for t in negative)
+            requirements = " or ".join(self._target(t) for t in negative)
             if len(positive) == 1:
                 return f"{self._term(positive[0], every=True)} requires {requirements}"
             conditions = " and ".join(self._term(t) for t in positive)
@@ -278,6 +278,12 @@ class _Writer:
         if len(negative) == 2:
             return f"either {self._term(negative[0])} or {self._term(negative[1])} is required"
         return "one of " + " or ".join(self._term(t) for t in negative) + " must be selected"
+
+    def _target(self, term: Term) -> str:
+        """A term something depends on or requires: a full range is "any version of foo"."""
+        if term.versions == FULL and term.package != self._root:
+            return f"any version of {term.package}"
+        return self._term(term)
 
     def _term(self, term: Term, *, every: bool = False) -> str:
         """A term's positive spelling: ``foo>=1.0``; the root by name; a full range by name."""

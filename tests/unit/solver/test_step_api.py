@@ -276,3 +276,15 @@ def test_drive_step_budget_turns_a_runaway_loop_into_an_error():
     solver = Solver("root", "1", {"a": ">=1"}, priority=provider.priority)
     with pytest.raises(RuntimeError, match="within 2 steps"):
         drive(solver, provider, max_steps=2)
+
+
+def test_full_ranges_read_as_any_or_every_version():
+    universe = {"a": {"1": {"b": ""}}, "b": {"1": {"c": ">=2"}}, "c": {"1": {}}}
+    result = solve("root", "1", {"a": ""}, MemoryProvider(universe, share_adjacent=True))
+    assert isinstance(result, Failed)
+    assert explain(result) == (
+        "Because every version of a depends on any version of b which depends on c>=2,"
+        " every version of a requires c>=2.\n"
+        "So, because no versions of c match >=2 and root depends on any version of a,"
+        " the requirements are unsatisfiable."
+    )
