@@ -101,12 +101,18 @@ class Incompatibility:
 
 
 def resolve(
-    incompatibility: Incompatibility, satisfier_cause: Incompatibility, package: str
+    incompatibility: Incompatibility,
+    satisfier_cause: Incompatibility,
+    package: str,
+    *,
+    root: str | None = None,
 ) -> Incompatibility:
     """The prior cause of a conflict: resolution of two incompatibilities on ``package``.
 
     From ``{t1, q...}`` and ``{t2, r...}`` follows ``{q..., r..., t1 | t2}``; the
-    union term is dropped when it is always true.
+    union term is dropped when it is always true. As in pub, a positive term
+    about ``root`` is dropped when other terms remain: the root is always
+    selected, so the term adds nothing (and explanations read better without it).
     """
     own = incompatibility.term_for(package)
     other = satisfier_cause.term_for(package)
@@ -116,4 +122,10 @@ def resolve(
     # does the union then: the term disappears.
     if own is not None and other is not None:
         terms.append(own.union(other))
-    return Incompatibility.of(terms, DerivedCause(left=incompatibility, right=satisfier_cause))
+    derived = Incompatibility.of(terms, DerivedCause(left=incompatibility, right=satisfier_cause))
+    if root is None or len(derived.terms) < 2:
+        return derived
+    kept = tuple(t for t in derived.terms if not (t.positive and t.package == root))
+    if len(kept) in (0, len(derived.terms)):
+        return derived
+    return Incompatibility(terms=kept, cause=derived.cause)

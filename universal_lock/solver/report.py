@@ -230,9 +230,12 @@ class _Writer:
         tried = other.term_for(missing.package)
         if tried is None or not tried.positive or single_version(tried.versions) is None:
             return None
+        remaining = missing.versions | tried.versions
+        if remaining == FULL:
+            return f"{self._describe(other)} and {missing.package} has no other versions"
         return (
             f"{self._describe(other)} and no other versions of {missing.package} match "
-            f"{format_range(missing.versions | tried.versions)}"
+            f"{format_range(remaining)}"
         )
 
     def _describe(self, incompatibility: Incompatibility) -> str:
@@ -272,7 +275,7 @@ class _Writer:
             if len(positive) == 2:
                 return (
                     f"{self._term(positive[0], every=True)} is incompatible with "
-                    f"{self._term(positive[1])}"
+                    f"{self._term(positive[1], every=True)}"
                 )
             return "one of " + " or ".join(self._term(t) for t in positive) + " must be false"
         if len(negative) == 2:

@@ -430,7 +430,9 @@ class Solver:
                 self.stats.backtracks += 1
                 return incompatibility
             assert satisfier.cause is not None
-            incompatibility = resolve(incompatibility, satisfier.cause, satisfier.term.package)
+            incompatibility = resolve(
+                incompatibility, satisfier.cause, satisfier.term.package, root=self.root
+            )
         self._result = Failed(incompatibility=incompatibility, root=self.root)
         self._pending = None
         return None

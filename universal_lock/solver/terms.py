@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from packaging.ranges import VersionRange
 from packaging.version import Version
 
-from universal_lock.solver.ranges import EMPTY, FULL, format_range
+from universal_lock.solver.ranges import EMPTY, format_range
 
 
 class Relation(enum.Enum):
@@ -116,11 +116,6 @@ def _is_subset(inner: VersionRange, outer: VersionRange) -> bool:
 @functools.lru_cache(maxsize=1 << 16)
 def _is_disjoint(first: VersionRange, second: VersionRange) -> bool:
     return first.is_disjoint(second)
-
-
-def any_version(package: str) -> Term:
-    """The positive term ``package`` (any version selected)."""
-    return Term(package=package, versions=FULL)
 
 
 def nothing_known(package: str) -> Term:

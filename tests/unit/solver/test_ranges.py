@@ -56,3 +56,33 @@ def test_term_relations():
     assert above_one.intersect(one_to_two.negate()).versions == parse_range("p", ">=2.dev0")
     decided = Term(package="p", versions=exact(Version("1.5")), exact_version=Version("1.5"))
     assert decided.satisfies(one_to_two) and decided.contradicts(one_to_two.negate())
+
+
+def test_resolution_drops_the_root_from_derived_incompatibilities():
+    from universal_lock.solver.incompatibility import (
+        DependencyCause,
+        Incompatibility,
+        RootCause,
+        resolve,
+    )
+
+    root = Term(package="root", versions=exact(Version("1")))
+    needs_foo = Incompatibility.of(
+        [root, Term(package="foo", versions=parse_range("foo", ">=1"), positive=False)],
+        DependencyCause(package="root", dependency="foo", versions=parse_range("foo", ">=1")),
+    )
+    foo_needs_bar = Incompatibility.of(
+        [
+            Term(package="foo", versions=FULL),
+            Term(package="bar", versions=parse_range("bar", ">=2"), positive=False),
+        ],
+        DependencyCause(package="foo", dependency="bar", versions=parse_range("bar", ">=2")),
+    )
+    kept = resolve(foo_needs_bar, needs_foo, "foo")
+    assert str(kept) == "{not bar>=2, root==1}"
+    dropped = resolve(foo_needs_bar, needs_foo, "foo", root="root")
+    assert str(dropped) == "{not bar>=2}"
+    assert dropped.cause.left is foo_needs_bar and dropped.cause.right is needs_foo
+    # A lone root term is the failure itself and stays.
+    lone = Incompatibility.of([root], RootCause())
+    assert str(resolve(lone, lone, "other", root="root")) == "{root==1}"

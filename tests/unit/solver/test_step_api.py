@@ -288,3 +288,28 @@ def test_full_ranges_read_as_any_or_every_version():
         "So, because no versions of c match >=2 and root depends on any version of a,"
         " the requirements are unsatisfiable."
     )
+
+
+def test_two_dependers_that_exclude_each_other():
+    universe = {
+        "a": {"1": {"c": "<2"}, "2": {"c": "<2"}},
+        "b": {"1": {"c": ">=2"}},
+        "c": {"1": {}, "2": {}},
+    }
+    shared = solve("root", "1", {"a": "", "b": ""}, MemoryProvider(universe, share_adjacent=True))
+    assert explain(shared) == (
+        "Because every version of b depends on c>=2 and every version of a depends on c<2,"
+        " every version of b is incompatible with every version of a.\n"
+        "So, because root depends on both any version of a and any version of b,"
+        " the requirements are unsatisfiable."
+    )
+    per_version = solve("root", "1", {"a": "", "b": ""}, MemoryProvider(universe))
+    assert explain(per_version) == (
+        "Because a==1 depends on c<2 and no other versions of a match !=2, a!=2 requires c<2.\n"
+        "And because a==2 depends on c<2, every version of a requires c<2.\n"
+        "Because b==1 depends on c>=2 and b has no other versions,"
+        " every version of b requires c>=2.\n"
+        "Thus, every version of b is incompatible with every version of a.\n"
+        "So, because root depends on both any version of a and any version of b,"
+        " the requirements are unsatisfiable."
+    )
