@@ -100,6 +100,14 @@ def _assert_valid(solution, root_dependencies, universe):
         release = universe[name][str(version)]
         assert not isinstance(release, Unavailable)
         assert _satisfied(release, solution)
+    # Nothing extra: every selected package is reachable from the root.
+    reached, frontier = set(), list(root_dependencies)
+    while frontier:
+        name = frontier.pop()
+        if name not in reached:
+            reached.add(name)
+            frontier += list(universe[name][str(solution[name])])
+    assert reached == set(solution)
 
 
 @given(universes(), st.booleans())
