@@ -7,12 +7,12 @@ or its error. Heavy modules are imported inside the command functions so that
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated
 
 import typer
 
+from universal_lock.cli.lock_command import lock_command
 from universal_lock.errors import Interrupted, UlockError
 
 app = typer.Typer(
@@ -46,12 +46,15 @@ def _root(
 
 def report_error(error: UlockError) -> None:
     """Print ``error`` to stderr the way every command does: ``error: ...`` then hints."""
-    from rich.console import Console
+    from universal_lock.cli.output import stderr_console
 
-    console = Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False)
+    console = stderr_console()
     console.print(f"[bold red]error[/]: {error.message}", markup=True, soft_wrap=True)
     if error.hint:
         console.print(f"\n[bold cyan]hint[/]: {error.hint}", markup=True, soft_wrap=True)
+
+
+app.command("lock")(lock_command)
 
 
 def main(argv: list[str] | None = None) -> None:

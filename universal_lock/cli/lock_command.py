@@ -1,0 +1,65 @@
+"""``ulock lock``: options, progress on a terminal, and the outcome in words."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from universal_lock.cli.output import progress_reporter, stderr_console
+
+
+def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
+    directory: Annotated[
+        Path, typer.Option("--directory", help="The project directory (holds pyproject.toml).")
+    ] = Path(),
+    upgrade: Annotated[
+        bool, typer.Option("--upgrade", help="Ignore the versions in the existing lock.")
+    ] = False,
+    upgrade_package: Annotated[
+        list[str] | None,
+        typer.Option("--upgrade-package", help="Let this package move (repeatable)."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 if the lock is missing or stale."),
+    ] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="Use the cache only.")] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="Cache directory (else $ULOCK_CACHE_DIR).", envvar=None),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the lock here.")
+    ] = None,
+) -> None:
+    """Resolve the project for every environment it supports and write pylock.toml."""
+    from packaging.utils import canonicalize_name
+
+    from universal_lock.operations.lock import LockOptions, lock
+    from universal_lock.operations.lock import check as check_lock
+
+    options = LockOptions(
+        directory=directory,
+        output=output,
+        upgrade=upgrade,
+        upgrade_packages=frozenset(canonicalize_name(name) for name in upgrade_package or ()),
+        offline=offline,
+        cache_dir=cache_dir,
+    )
+    console = stderr_console()
+    if check:
+        if check_lock(options):
+            console.print("the lock is up to date", highlight=False)
+            return
+        console.print("the lock is missing or out of date with pyproject.toml", highlight=False)
+        sys.exit(1)
+    with progress_reporter(console) as report:
+        outcome = lock(options, progress=report)
+    for warning in outcome.warnings:
+        console.print(f"[yellow]warning[/]: {warning}", highlight=False)
+    count = sum(1 for package in outcome.lock.packages if package.version is not None)
+    verb = "wrote" if outcome.changed else "unchanged:"
+    console.print(f"{verb} `{outcome.path}` ({count} packages)", highlight=False)

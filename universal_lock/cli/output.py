@@ -1,0 +1,24 @@
+"""Consoles and progress for the commands: stderr for people, NO_COLOR honoured, bars on a TTY."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+
+
+def stderr_console() -> Console:
+    """The console for messages and progress (never data)."""
+    return Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False)
+
+
+@contextmanager
+def progress_reporter(console: Console) -> Iterator[Callable[[str], None]]:
+    """A callback showing the latest activity as a spinner, only when stderr is a terminal."""
+    if not console.is_terminal:
+        yield lambda _message: None
+        return
+    with console.status("resolving") as status:
+        yield status.update

@@ -1,0 +1,133 @@
+"""Which versions of a package may be tried, and in which order. Pure.
+
+The policy is applied here and nowhere else: exclude-newer (by upload time), yanked files
+(usable only under an exact ``==`` pin), pre-releases (``if-necessary-or-explicit`` by
+default), the resolution strategy (highest, lowest, lowest-direct) and preferences (the
+previous lock, and versions other forks already chose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from packaging.ranges import VersionRange
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from universal_lock.index import Distribution
+from universal_lock.solver import FULL
+
+PrereleaseMode = Literal[
+    "disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"
+]
+ResolutionMode = Literal["highest", "lowest", "lowest-direct"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    """The user's choices that decide between candidate versions."""
+
+    prerelease: PrereleaseMode = "if-necessary-or-explicit"
+    resolution: ResolutionMode = "highest"
+    exclude_newer: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VersionFiles:
+    """One version of a package with its usable files from one source.
+
+    ``python`` is the union of the files' Requires-Python: the interpreters for which at
+    least one file of this version may be installed.
+    """
+
+    version: Version
+    files: tuple[Distribution, ...]
+    python: VersionRange
+    yanked: bool
+
+
+def group_versions(
+    distributions: Iterable[Distribution], exclude_newer: datetime | None
+) -> list[VersionFiles]:
+    """Group files by version (ascending), dropping files uploaded after ``exclude_newer``.
+
+    Files without an upload time are kept when ``exclude_newer`` is set: the index did not
+    say, and dropping them would empty every index that does not report upload times.
+    """
+    by_version: dict[Version, list[Distribution]] = {}
+    for dist in distributions:
+        uploaded = dist.upload_time
+        if exclude_newer is not None and uploaded is not None and uploaded > exclude_newer:
+            continue
+        by_version.setdefault(dist.version, []).append(dist)
+    grouped: list[VersionFiles] = []
+    for version in sorted(by_version):
+        files = by_version[version]
+        usable = [dist for dist in files if dist.yanked is None] or files
+        grouped.append(
+            VersionFiles(
+                version=version,
+                files=tuple(sorted(usable, key=lambda dist: dist.filename)),
+                python=_python_union(usable),
+                yanked=all(dist.yanked is not None for dist in files),
+            )
+        )
+    return grouped
+
+
+def _python_union(files: Sequence[Distribution]) -> VersionRange:
+    python: VersionRange | None = None
+    for dist in files:
+        if dist.requires_python is None:
+            return FULL
+        spec = SpecifierSet(str(dist.requires_python), prereleases=True).to_range()
+        python = spec if python is None else python | spec
+    return python if python is not None else FULL
+
+
+def ordered(
+    versions: Sequence[VersionFiles],
+    allowed: VersionRange,
+    *,
+    policy: Policy,
+    explicit_prerelease: bool,
+    direct: bool,
+    preferences: Sequence[Version] = (),
+) -> list[VersionFiles]:
+    """The candidates within ``allowed`` in the order they should be tried."""
+    pinned = _exact_pin(allowed)
+    inside = [entry for entry in versions if entry.version in allowed]
+    inside = [entry for entry in inside if not entry.yanked or entry.version == pinned]
+    finals = [entry for entry in inside if not entry.version.is_prerelease]
+    allow_pre = {
+        "allow": True,
+        "disallow": False,
+        "explicit": explicit_prerelease,
+        "if-necessary": not finals,
+        "if-necessary-or-explicit": explicit_prerelease or not finals,
+    }[policy.prerelease]
+    if not allow_pre:
+        inside = finals
+    lowest_first = policy.resolution == "lowest" or (
+        policy.resolution == "lowest-direct" and direct
+    )
+    ranked = inside if lowest_first else list(reversed(inside))
+    if preferences:
+        by_version = {entry.version: entry for entry in ranked}
+        preferred = [by_version[v] for v in dict.fromkeys(preferences) if v in by_version]
+        chosen = {entry.version for entry in preferred}
+        ranked = preferred + [entry for entry in ranked if entry.version not in chosen]
+    return ranked
+
+
+def _exact_pin(allowed: VersionRange) -> Version | None:
+    specifier = allowed.to_specifier_set()
+    if specifier is None or len(specifier) != 1:
+        return None
+    (only,) = tuple(specifier)
+    if only.operator in ("==", "===") and "*" not in only.version:
+        return Version(only.version)
+    return None

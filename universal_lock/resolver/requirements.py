@@ -1,0 +1,135 @@
+"""Requirements as the resolver sees them: keys for extras, markers without ``extra``, ranges.
+
+A dependency on ``foo[a,b]`` becomes three solver packages: ``foo``, ``foo[a]`` and
+``foo[b]``; each ``foo[x]`` version depends on ``foo`` at exactly its own version plus the
+requirements ``foo`` declares for ``extra == 'x'``. So an extra is a package the solver can
+reason about, and it is always at the version of its base.
+
+Requirement markers mention the requirement-level variable ``extra``; the resolver fixes it
+(to the extra being expanded, or to none) before the marker meets the fork region, so no
+marker leaving this module names ``extra``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from packaging.markers import Marker
+from packaging.ranges import VersionRange
+from packaging.requirements import Requirement
+from packaging.utils import NormalizedName, canonicalize_name
+
+from universal_lock.markers import FALSE, TRUE, MarkerTree, parse_marker
+from universal_lock.solver import parse_range
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scoped:
+    """A requirement with the region where it applies (``extra`` already fixed).
+
+    ``direct`` marks the project's own requirements (they rank first for resolution
+    ``lowest-direct``).
+    """
+
+    key: str
+    name: NormalizedName
+    versions: VersionRange
+    marker: MarkerTree
+    direct: bool = False
+
+
+def package_key(name: str, extra: str | None = None) -> str:
+    """The solver's name for a package, or for one extra of it: ``foo`` / ``foo[bar]``."""
+    return name if extra is None else f"{name}[{extra}]"
+
+
+def split_key(key: str) -> tuple[NormalizedName, str | None]:
+    """Inverse of :func:`package_key`."""
+    if key.endswith("]") and "[" in key:
+        name, _, extra = key[:-1].partition("[")
+        return NormalizedName(name), extra
+    return NormalizedName(key), None
+
+
+def requirement_marker(requirement: Requirement, extra: str | None) -> MarkerTree:
+    """The region where ``requirement`` applies when its owner is installed with ``extra``.
+
+    ``extra`` is None for the owner's base dependencies. The result never mentions the
+    ``extra`` variable; it is FALSE when the requirement does not apply at all.
+    """
+    if requirement.marker is None:
+        return TRUE
+    return _restrict(str(requirement.marker), None if extra is None else canonicalize_name(extra))
+
+
+@lru_cache(maxsize=8192)
+def _restrict(marker_text: str, extra: str | None) -> MarkerTree:
+    return _fold(Marker(marker_text)._markers, extra or "")
+
+
+def _fold(items: list[Any], extra: str) -> MarkerTree:
+    # packaging's parsed form: atoms (lhs, op, rhs), nested lists, and the words
+    # "and" / "or" between them, "and" binding tighter.
+    disjuncts: list[MarkerTree] = []
+    current = TRUE
+    for item in items:
+        if item == "or":
+            disjuncts.append(current)
+            current = TRUE
+        elif item == "and":
+            continue
+        else:
+            current = current & _atom(item, extra)
+    disjuncts.append(current)
+    result = FALSE
+    for part in disjuncts:
+        result = result | part
+    return result
+
+
+def _atom(item: Any, extra: str) -> MarkerTree:
+    if isinstance(item, list):
+        return _fold(item, extra)
+    lhs, op, rhs = item
+    names = {type(lhs).__name__: lhs.value, type(rhs).__name__: rhs.value}
+    if names.get("Variable") == "extra":
+        value = canonicalize_name(str(names.get("Value", "")))
+        atom = Marker(f'extra {op.serialize()} "{value}"')
+        return TRUE if atom.evaluate({"extra": extra}) else FALSE
+    return parse_marker(f"{lhs.serialize()} {op.serialize()} {rhs.serialize()}")
+
+
+def scope_requirements(
+    requirements: Iterable[Requirement],
+    *,
+    extra: str | None,
+    scope: MarkerTree = TRUE,
+    direct: bool = False,
+) -> list[Scoped]:
+    """Turn requirements into scoped entries, one per solver key (base and each extra).
+
+    ``scope`` narrows every marker (an extra's or a group's lock-level marker, for the
+    project's own requirements); requirements that do not apply are left out.
+    """
+    scoped: list[Scoped] = []
+    for requirement in requirements:
+        marker = requirement_marker(requirement, extra) & scope
+        if marker.is_empty():
+            continue
+        name = canonicalize_name(requirement.name)
+        versions = parse_range(name, str(requirement.specifier))
+        scoped.append(Scoped(key=name, name=name, versions=versions, marker=marker, direct=direct))
+        for wanted in sorted(canonicalize_name(e) for e in requirement.extras):
+            scoped.append(
+                Scoped(
+                    key=package_key(name, wanted),
+                    name=name,
+                    versions=versions,
+                    marker=marker,
+                    direct=direct,
+                )
+            )
+    return scoped

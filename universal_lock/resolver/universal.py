@@ -1,0 +1,346 @@
+"""The universal resolver: drive one PubGrub state per fork region, asking the index between steps.
+
+Forks happen (DESIGN.md, "Forking") when sibling requirements disagree inside a region,
+when a package's sources differ by marker inside it, when the chosen version's
+Requires-Python covers only part of it, and when a version has no file for part of a
+required environment. Declared conflicts are cut before solving starts (the caller passes
+the parts as ``ResolverInput.regions``). Forks run one after another; each finished fork's
+versions become preferences for the next, so the lock holds as few versions as possible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from packaging.ranges import VersionRange
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from universal_lock.errors import UlockError
+from universal_lock.index import CoreMetadata, Distribution, Unavailable
+from universal_lock.markers import MarkerTree, marker_from_wheel_tags
+from universal_lock.resolver.candidates import VersionFiles, group_versions, ordered
+from universal_lock.resolver.finder import Finder
+from universal_lock.resolver.fork import Fork
+from universal_lock.resolver.merge import merge_forks
+from universal_lock.resolver.model import (
+    DEFAULT_SOURCE,
+    Resolution,
+    ResolverInput,
+    SourceRef,
+)
+from universal_lock.resolver.plan import Plan, settle
+from universal_lock.resolver.requirements import (
+    Scoped,
+    scope_requirements,
+    split_key,
+)
+from universal_lock.solver import (
+    Failed,
+    NeedsDependencies,
+    NeedsVersion,
+    Solved,
+    Solver,
+    candidate_priority,
+    exact,
+    explain,
+)
+
+#: Called with a short description of what the resolver is doing (for progress bars).
+Progress = Callable[[str], None]
+
+
+class ResolutionFailed(UlockError):
+    """A fork has no solution; ``region`` is where, ``explanation`` the derivation in words."""
+
+    def __init__(self, region: MarkerTree, explanation: str, hint: str | None = None) -> None:
+        where = "every environment" if region.is_universal() else f"`{region}`"
+        super().__init__(
+            f"no solution for {where}:\n\n{explanation}",
+            hint=hint,
+        )
+        self.region = region
+        self.explanation = explanation
+
+
+class UniversalResolver:
+    """Resolve one ``ResolverInput`` against a ``Finder``; use once."""
+
+    def __init__(
+        self, request: ResolverInput, finder: Finder, progress: Progress | None = None
+    ) -> None:
+        self._request = request
+        self._finder = finder
+        self._progress = progress or (lambda _message: None)
+        self._versions: dict[tuple[str, SourceRef], list[VersionFiles]] = {}
+        self._metadata: dict[tuple[str, SourceRef, Version], CoreMetadata | Unavailable] = {}
+        # Versions other forks chose; preferred after the previous lock's, anywhere.
+        self._chosen: dict[str, list[Version]] = {}
+        self._known_versions: dict[str, list[Version]] = {}
+        self._done: list[tuple[Fork, dict[str, Version]]] = []
+
+    async def resolve(self) -> Resolution:
+        """Solve every fork and merge them; raises ``ResolutionFailed`` for a fork without one."""
+        request = self._request
+        pending: list[Fork] = []
+        for region in request.regions:
+            for part, plan in settle(request.requirements, region, request.constraints):
+                pending.append(self._root_fork(part, plan))
+        for requirement in request.requirements:
+            self._prefetch(requirement.name)
+        while pending:
+            fork = pending.pop(0)
+            children = await self._run(fork)
+            pending[:0] = children
+        return merge_forks(
+            self._done,
+            root=(request.root_name, request.root_version),
+            files=self._files_of,
+            requires_python=self._requires_python_of,
+        )
+
+    # -- forks ----------------------------------------------------------------------------
+
+    def _root_fork(self, region: MarkerTree, plan: Plan) -> Fork:
+        request = self._request
+        solver = Solver(
+            request.root_name,
+            request.root_version,
+            plan.dependencies,
+            priority=self._priority,
+        )
+        fork = Fork(region=region, solver=solver)
+        fork.edges[(request.root_name, request.root_version)] = dict(plan.edges)
+        return fork
+
+    async def _run(self, fork: Fork) -> list[Fork]:
+        """Advance ``fork`` until it is solved (empty list) or splits (its children)."""
+        solver = fork.solver
+        while True:
+            step = solver.step()
+            if isinstance(step, Solved):
+                self._finish(fork, step)
+                return []
+            if isinstance(step, Failed):
+                raise ResolutionFailed(fork.region, explain(step))
+            if isinstance(step, NeedsVersion):
+                children = await self._choose(fork, step)
+            else:
+                children = await self._dependencies(fork, step)
+            if children:
+                return children
+
+    def _finish(self, fork: Fork, solved: Solved) -> None:
+        solution = {
+            key: version for key, version in solved.solution.items() if key != fork.solver.root
+        }
+        self._done.append((fork, solution))
+        for key, version in solution.items():
+            name, extra = split_key(key)
+            if extra is None:
+                chosen = self._chosen.setdefault(name, [])
+                if version not in chosen:
+                    chosen.append(version)
+
+    # -- choosing a version -----------------------------------------------------------------
+
+    async def _choose(self, fork: Fork, step: NeedsVersion) -> list[Fork]:
+        name, _extra = split_key(step.package)
+        source = self._source_for(fork, name)
+        if isinstance(source, list):
+            return source
+        self._progress(f"choosing {step.package}")
+        candidates = ordered(
+            await self._version_files(name, source),
+            step.versions,
+            policy=self._request.policy,
+            explicit_prerelease=name in self._request.explicit_prereleases,
+            direct=name in self._request.direct,
+            preferences=self._preferred(name, fork.region),
+        )
+        for entry in candidates:
+            inside = fork.region & MarkerTree.from_python_range(entry.python)
+            if inside.is_empty():
+                continue
+            if inside != fork.region:
+                return [fork.split(part) for part in fork.region.split_nonempty(inside)]
+            missing = self._missing_required_environment(fork.region, entry)
+            if missing is not None:
+                if (fork.region & ~missing).is_empty():
+                    continue
+                return [fork.split(part) for part in fork.region.split_nonempty(missing)]
+            fork.solver.choose(step.package, entry.version)
+            return []
+        fork.solver.choose(step.package, None)
+        return []
+
+    def _preferred(self, name: str, region: MarkerTree) -> list[Version]:
+        """The previous lock's versions that applied somewhere in ``region``, then other forks'."""
+        locked = [
+            version
+            for version, where in self._request.preferences.get(name, ())
+            if not (where & region).is_empty()
+        ]
+        return locked + self._chosen.get(name, [])
+
+    def _source_for(self, fork: Fork, name: str) -> SourceRef | list[Fork]:
+        """The one source of ``name`` in this fork, or the children if sources split it."""
+        known = fork.sources.get(name)
+        if known is not None:
+            return known
+        rules = self._request.sources.get(name, ())
+        region = fork.region
+        for rule in rules:
+            inside = region & rule.region
+            if inside.is_empty():
+                continue
+            if inside != region:
+                return [fork.split(part) for part in region.split_nonempty(rule.region)]
+            fork.sources[name] = rule.source
+            return rule.source
+        fork.sources[name] = DEFAULT_SOURCE
+        return DEFAULT_SOURCE
+
+    def _missing_required_environment(
+        self, region: MarkerTree, entry: VersionFiles
+    ) -> MarkerTree | None:
+        """A required environment overlapping ``region`` where ``entry`` has no file."""
+        for required in self._request.required_environments:
+            wanted = required & region
+            if wanted.is_empty():
+                continue
+            if any(dist.kind == "sdist" for dist in entry.files):
+                continue
+            if not any(
+                not (marker_from_wheel_tags(dist.tags) & wanted).is_empty() for dist in entry.files
+            ):
+                return required
+        return None
+
+    # -- dependencies -------------------------------------------------------------------------
+
+    async def _dependencies(self, fork: Fork, step: NeedsDependencies) -> list[Fork]:
+        name, extra = split_key(step.package)
+        source = fork.sources.get(name, DEFAULT_SOURCE)
+        metadata = await self._metadata_of(name, source, step.version)
+        if isinstance(metadata, Unavailable):
+            fork.solver.mark_unavailable(step.package, step.version, metadata.what)
+            return []
+        if metadata.requires_python is not None:
+            # Indexes that do not list Requires-Python (flat pages, local files) leave the
+            # check to the metadata: outside it the version is unusable, across it we fork.
+            inside = fork.region & MarkerTree.from_python_range(metadata.requires_python)
+            if inside.is_empty():
+                reason = f"it requires Python {metadata.requires_python}"
+                fork.solver.mark_unavailable(step.package, step.version, reason)
+                return []
+            if inside != fork.region:
+                return [fork.split(part) for part in fork.region.split_nonempty(inside)]
+        requirements = self._with_overrides(metadata.requires_dist)
+        if extra is None:
+            scoped = scope_requirements(requirements, extra=None)
+        else:
+            # An extra's own requirements (those whose marker names ``extra``), and its base
+            # at exactly the same version; the base's requirements come through the base.
+            provided = extra in metadata.provides_extra
+            own = [r for r in requirements if provided and _names_extra(r)]
+            scoped = [
+                Scoped(key=name, name=name, versions=exact(step.version), marker=fork.region),
+                *scope_requirements(own, extra=extra),
+            ]
+        parts = settle(scoped, fork.region, self._request.constraints)
+        children: list[Fork] = []
+        for part, plan in parts:
+            target = fork if len(parts) == 1 else fork.split(part)
+            target.edges[(step.package, step.version)] = dict(plan.edges)
+            target.solver.add_dependencies(step.package, step.version, plan.dependencies)
+            if len(parts) > 1:
+                children.append(target)
+        for requirement in scoped:
+            self._prefetch(requirement.name)
+        return children
+
+    def _with_overrides(self, requirements: Sequence[Requirement]) -> list[Requirement]:
+        overrides = self._request.overrides
+        if not overrides:
+            return list(requirements)
+        result: list[Requirement] = []
+        replaced: set[str] = set()
+        for requirement in requirements:
+            name = canonicalize_name(requirement.name)
+            if name in overrides:
+                if name not in replaced:
+                    replaced.add(name)
+                    result.extend(overrides[name])
+                continue
+            result.append(requirement)
+        return result
+
+    # -- index access -------------------------------------------------------------------------
+
+    async def _version_files(self, name: str, source: SourceRef) -> list[VersionFiles]:
+        cached = self._versions.get((name, source))
+        if cached is None:
+            self._progress(f"fetching {name}")
+            dists = await self._finder.distributions(name, source)
+            cached = group_versions(dists, self._request.policy.exclude_newer)
+            self._versions[(name, source)] = cached
+            known = self._known_versions.setdefault(name, [])
+            known.extend(entry.version for entry in cached)
+        return cached
+
+    async def _metadata_of(
+        self, name: str, source: SourceRef, version: Version
+    ) -> CoreMetadata | Unavailable:
+        key = (name, source, version)
+        cached = self._metadata.get(key)
+        if cached is None:
+            entry = self._entry(name, source, version)
+            dist = _metadata_file(entry.files)
+            cached = await self._finder.metadata(dist)
+            self._metadata[key] = cached
+        return cached
+
+    def _entry(self, name: str, source: SourceRef, version: Version) -> VersionFiles:
+        for entry in self._versions.get((name, source), ()):
+            if entry.version == version:
+                return entry
+        raise AssertionError(f"{name} {version} was chosen without being listed")
+
+    def _files_of(self, name: str, source: SourceRef, version: Version) -> tuple[Distribution, ...]:
+        return self._entry(name, source, version).files
+
+    def _requires_python_of(
+        self, name: str, source: SourceRef, version: Version
+    ) -> SpecifierSet | None:
+        metadata = self._metadata.get((name, source, version))
+        return metadata.requires_python if isinstance(metadata, CoreMetadata) else None
+
+    def _prefetch(self, name: str) -> None:
+        rules = self._request.sources.get(name, ())
+        sources = {rule.source for rule in rules} | ({DEFAULT_SOURCE} if not rules else set())
+        for source in sorted(sources, key=lambda source: source.describe()):
+            if (name, source) not in self._versions:
+                self._finder.prefetch(name, source)
+
+    def _priority(self, package: str, versions: VersionRange) -> tuple[int, int, str]:
+        """Exact pins and path sources first, then the fewest known candidates, then the name."""
+        name, _ = split_key(package)
+        known = self._known_versions.get(name, ())
+        direct = any(rule.source.kind == "path" for rule in self._request.sources.get(name, ()))
+        return candidate_priority(package, versions, known, direct=direct)
+
+
+def _names_extra(requirement: Requirement) -> bool:
+    return requirement.marker is not None and "extra" in str(requirement.marker)
+
+
+def _metadata_file(files: Sequence[Distribution]) -> Distribution:
+    """The file to read metadata from: a wheel when there is one (cheapest), else the sdist."""
+    wheels = [dist for dist in files if dist.kind == "wheel"]
+    return (wheels or list(files))[0]
+
+
+__all__ = ["ResolutionFailed", "UniversalResolver"]
