@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pyproject_hooks import BuildBackendHookCaller
+from pyproject_hooks import BuildBackendHookCaller, quiet_subprocess_runner
 
 from tests.support.builder import DistributionBuilder, write_flat_directory
 from tests.support.scenario import ScenarioError
@@ -189,6 +189,27 @@ def test_sdist_builds_offline_into_the_prebuilt_wheel(built, tmp_path, version):
     assert (tmp_path / "out" / filename).read_bytes() == prebuilt.read()
     sdist_name = hooks.build_sdist(str(tmp_path / "out"))
     assert sdist_name == f"my_pkg-{version}.tar.gz"
+
+
+def test_backend_refuses_to_build_without_its_build_requirements(tmp_path):
+    universe = {
+        "packages": {
+            "needs-tool": {"versions": {"1.0": {"build_requires": ["tool-x>=2", "packaging"]}}}
+        }
+    }
+    built = DistributionBuilder(tmp_path / "cache").build(universe)
+    sdist = built.file("needs_tool-1.0.tar.gz").path
+    assert 'requires = ["tool-x>=2", "packaging"]' in _sdist_member(sdist, "pyproject.toml")
+    hooks = _hooks(_unpack(sdist, tmp_path / "src"), sys.executable)
+    (tmp_path / "out").mkdir()
+    with (
+        hooks.subprocess_runner(quiet_subprocess_runner),
+        pytest.raises(subprocess.CalledProcessError) as caught,
+    ):
+        hooks.build_wheel(str(tmp_path / "out"))
+    # packaging is importable here, tool-x is not: only the missing one is named.
+    assert b"build requirements not installed: tool-x>=2\n" in caught.value.output
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 def test_python_m_build_makes_the_wheel_without_isolation(built, tmp_path):

@@ -260,3 +260,20 @@ def test_metadata_file_supports_ranges_too(index_server):
     assert metadata is not None
     url = server.file_url("foo_bar-1.0.0-py3-none-any.whl") + ".metadata"
     assert _get(url, {"Range": "bytes=0-16"})[2] == metadata[:17]
+
+
+def test_pages_without_hashes_or_pep_700_fields(index_server):
+    server = index_server(UNIVERSE, hashes=False, api_version="1.0")
+    _, _, body = _get(f"{server.simple_url}/foo-bar/", {"Accept": JSON})
+    page = json.loads(body)
+    assert page["meta"] == {"api-version": "1.0"}
+    assert "versions" not in page
+    for entry in page["files"]:
+        assert entry["hashes"] == {}
+        assert not {"size", "upload-time"} & set(entry)
+    _, _, html = _get(f"{server.simple_url}/foo-bar/")
+    assert b"#sha256=" not in html
+    assert b'content="1.0"' in html
+    assert b"data-core-metadata" in html  # PEP 658 is independent of the API version
+    _, _, flat = _get(server.flat_url)
+    assert b"#sha256=" not in flat

@@ -16,7 +16,13 @@ UNIVERSE = {
                 "1.1.0": {"yanked": "use 1.0.0"},
             }
         },
-        "helper": {"versions": {"2.0.0": {}, "3.0.0": {"sdist_metadata": "dynamic"}}},
+        "helper": {
+            "versions": {
+                "2.0.0": {},
+                "3.0.0": {"sdist_metadata": "dynamic", "build_requires": ["build-tool>=1"]},
+            }
+        },
+        "build-tool": {"versions": {"1.0.0": {}}},
     }
 }
 _PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-cache-dir", "-q"]
@@ -39,7 +45,8 @@ def test_pip_downloads_from_the_index_and_installs_wheels_and_sdists(index_serve
     venv.create(environment, with_pip=False)
     python = environment / "bin" / "python"
     # pip follows Requires-Dist to helper 3.0.0 and, told not to use its wheel, builds its
-    # sdist (dynamic metadata) with the in-tree backend in an isolated, offline environment.
+    # sdist (dynamic metadata) with the in-tree backend in an isolated environment, into which
+    # it installs build-tool from the same find-links directory (the backend checks).
     install = ["install", "--no-index", "--find-links", links, "--no-binary", "helper"]
     subprocess.run([*_PIP, "--python", python, *install, "hello-world==1.0.0"], check=True)
     script = "import hello_world, helper; print(hello_world.__version__, helper.__version__)"

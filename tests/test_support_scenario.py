@@ -176,4 +176,5 @@ def test_the_readme_example_loads(tmp_path):
     versions = [str(r.version) for r in scenario.packages["torch"].releases]
     assert versions == ["2.3.0", "2.3.0+cpu", "2.3.0+cu128"]
     assert scenario.packages["torch"].releases[0].yanked == "broken wheel"
+    assert scenario.packages["torch"].releases[2].build_requires == ("build-tool>=1",)
     assert scenario.indexes["cu128"]["torch"].releases[0].requires == ("nvidia-cudnn==9.1",)

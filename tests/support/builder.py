@@ -46,9 +46,9 @@ _FORMAT = 1
 _BACKEND_SOURCE = Path(pep517_backend.__file__).read_bytes()
 _BACKEND_DIGEST = hashlib.sha256(_BACKEND_SOURCE).hexdigest()
 
-_PYPROJECT = b"""\
+_PYPROJECT = """\
 [build-system]
-requires = []
+requires = [{requires}]
 build-backend = "ulock_test_backend"
 backend-path = ["_backend"]
 """
@@ -174,13 +174,18 @@ class DistributionBuilder:
         if release.sdist:
             root = f"{pep517_backend.escape_name(name)}-{version}"
             pkg_info = _pkg_info(package, release).encode("utf-8")
+            # JSON strings of ASCII text are valid TOML basic strings.
+            requires = ", ".join(json.dumps(text) for text in release.build_requires)
             members = [
                 ("PKG-INFO", pkg_info),
-                ("pyproject.toml", _PYPROJECT),
+                ("pyproject.toml", _PYPROJECT.format(requires=requires).encode()),
                 ("_backend/ulock_test_backend.py", _BACKEND_SOURCE),
                 ("_backend/METADATA", metadata),
                 *module,
             ]
+            if release.build_requires:
+                lines = "".join(f"{text}\n" for text in release.build_requires)
+                members.append((pep517_backend.BUILD_REQUIRES_SOURCE, lines.encode()))
             path = self._cached(
                 f"{root}.tar.gz",
                 {"members": _as_text(members)},

@@ -62,6 +62,15 @@ class ServerOptions:
     """(username, password) required on every request; 401 otherwise."""
     absolute_urls: bool = False
     """Link files with absolute `http://127.0.0.1:PORT/...` URLs instead of relative ones."""
+    hashes: bool = True
+    """Put sha256 hashes on pages (`#sha256=`, JSON `hashes`); False gives bare links."""
+    api_version: str = "1.1"
+    """"1.0" leaves out the PEP 700 fields (`versions`, `size`, `upload-time`)."""
+
+    def page_style(self) -> pages.PageStyle:
+        return pages.PageStyle(
+            api_version=self.api_version, hashes=self.hashes, metadata_files=self.metadata_files
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -244,7 +253,7 @@ class IndexServer:
                 key = (index_name, project.normalized)
                 fingerprint = hashlib.sha256(
                     pages.project_page(
-                        project, pages.JSON_V1, file_url=_relative_url, metadata_files=True
+                        project, pages.JSON_V1, file_url=_relative_url, style=pages.PageStyle()
                     )
                 ).hexdigest()
                 served.fingerprints[key] = fingerprint
@@ -342,7 +351,9 @@ class IndexServer:
         if head == "flat" and rest == [""]:
             # The default flat page links every file of every index; a named one, its own.
             files = served.universe.files(None if index == DEFAULT_INDEX else index)
-            body = pages.flat_page(files, self._file_link(index, depth=1))
+            body = pages.flat_page(
+                files, self._file_link(index, depth=1), self.options.page_style()
+            )
             return self._page(request, body, pages.HTML_LEGACY, None)
         if head == "flat" and not rest:
             return _redirect(f"{prefix}/flat/")
@@ -358,7 +369,7 @@ class IndexServer:
             content_type = self._negotiate(request)
             if content_type is None:
                 return self._not_acceptable()
-            body = pages.root_page(list(projects.values()), content_type)
+            body = pages.root_page(list(projects.values()), content_type, self.options.page_style())
             return self._page(request, body, content_type, None)
         name = rest[0]
         normalized = canonicalize_name(name)
@@ -376,7 +387,7 @@ class IndexServer:
             project,
             content_type,
             file_url=self._file_link(index, depth=2),
-            metadata_files=self.options.metadata_files,
+            style=self.options.page_style(),
         )
         return self._page(request, body, content_type, served.modified[(index, normalized)])
 

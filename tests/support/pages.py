@@ -1,15 +1,17 @@
 """What the test index says: simple API pages (PEP 503 HTML, PEP 691 JSON) and content negotiation.
 
 Pure functions from built files to bytes; `index_server.py` decides which page a request gets
-and adds the HTTP around it. Pages follow API version 1.1: PEP 592 yanks, PEP 658/714 metadata
-hashes, PEP 700 `versions`, `size` and `upload-time`. Links are relative to the page, as many
-real indexes write them, so a client must resolve them against the page URL.
+and adds the HTTP around it. Pages follow API version 1.1 (PEP 592 yanks, PEP 658/714 metadata
+hashes, PEP 700 `versions`, `size` and `upload-time`) unless a `PageStyle` asks for less.
+Links are relative to the page, as many real indexes write them, so a client must resolve them
+against the page URL.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC
 from html import escape
 
@@ -18,7 +20,18 @@ from tests.support.builder import BuiltFile, BuiltProject
 JSON_V1 = "application/vnd.pypi.simple.v1+json"
 HTML_V1 = "application/vnd.pypi.simple.v1+html"
 HTML_LEGACY = "text/html"
-API_VERSION = "1.1"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageStyle:
+    """What pages include, beyond the links themselves."""
+
+    api_version: str = "1.1"
+    """"1.0" leaves out the PEP 700 fields (`versions`, `size`, `upload-time`)."""
+    hashes: bool = True
+    """False: no `#sha256=` fragments, empty `hashes` (as some mirrors and find-links pages)."""
+    metadata_files: bool = True
+
 
 # When a client accepts several formats equally, it gets the first of these it accepts; so
 # `*/*` (or no Accept header) gets legacy HTML, like the public index.
@@ -80,73 +93,81 @@ def _best_range(offer: str, ranges: Sequence[tuple[str, float]]) -> tuple[float,
     return found
 
 
-def root_page(projects: Sequence[BuiltProject], content_type: str) -> bytes:
+def root_page(projects: Sequence[BuiltProject], content_type: str, style: PageStyle) -> bytes:
     if content_type == JSON_V1:
         listing = [{"name": project.name} for project in projects]
-        return _json({"meta": {"api-version": API_VERSION}, "projects": listing})
+        return _json({"meta": {"api-version": style.api_version}, "projects": listing})
     links = "".join(
         f'    <a href="{escape(project.normalized)}/">{escape(project.name)}</a><br/>\n'
         for project in projects
     )
-    return _html("Simple index", links)
+    return _html("Simple index", links, style)
 
 
 def project_page(
-    project: BuiltProject, content_type: str, *, file_url: FileUrl, metadata_files: bool
+    project: BuiltProject, content_type: str, *, file_url: FileUrl, style: PageStyle
 ) -> bytes:
     if content_type == JSON_V1:
-        return _json(
-            {
-                "meta": {"api-version": API_VERSION},
-                "name": project.normalized,
-                "versions": [str(version) for version in project.versions],
-                "files": [_json_file(built, file_url, metadata_files) for built in project.files],
-            }
-        )
-    links = "".join(_html_link(built, file_url, metadata_files) for built in project.files)
-    return _html(f"Links for {project.name}", links)
+        page: dict[str, object] = {
+            "meta": {"api-version": style.api_version},
+            "name": project.normalized,
+        }
+        if _has_pep_700(style):
+            page["versions"] = [str(version) for version in project.versions]
+        page["files"] = [_json_file(built, file_url, style) for built in project.files]
+        return _json(page)
+    links = "".join(_html_link(built, file_url, style) for built in project.files)
+    return _html(f"Links for {project.name}", links, style)
 
 
-def flat_page(files: Sequence[BuiltFile], file_url: FileUrl) -> bytes:
-    """A find-links page: one anchor per file, nothing else an installer relies on."""
-    links = "".join(_html_link(built, file_url, metadata_files=False) for built in files)
-    return _html("Files", links)
+def flat_page(files: Sequence[BuiltFile], file_url: FileUrl, style: PageStyle) -> bytes:
+    """A find-links page: one anchor per file; no metadata files (nothing serves them there)."""
+    style = replace(style, metadata_files=False)
+    links = "".join(_html_link(built, file_url, style) for built in files)
+    return _html("Files", links, style)
 
 
-def _json_file(built: BuiltFile, file_url: FileUrl, metadata_files: bool) -> dict[str, object]:
+def _has_pep_700(style: PageStyle) -> bool:
+    major, _, minor = style.api_version.partition(".")
+    return (int(major), int(minor or 0)) >= (1, 1)
+
+
+def _json_file(built: BuiltFile, file_url: FileUrl, style: PageStyle) -> dict[str, object]:
     entry: dict[str, object] = {
         "filename": built.filename,
         "url": file_url(built),
-        "hashes": {"sha256": built.sha256},
+        "hashes": {"sha256": built.sha256} if style.hashes else {},
         "requires-python": built.requires_python,
-        "size": built.size,
-        "upload-time": built.upload_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "yanked": False if built.yanked is None else (built.yanked or True),
     }
-    if metadata_files and built.metadata_sha256 is not None:
+    if _has_pep_700(style):
+        entry["size"] = built.size
+        entry["upload-time"] = built.upload_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    entry["yanked"] = False if built.yanked is None else (built.yanked or True)
+    if style.metadata_files and built.metadata_sha256 is not None:
         # PEP 714 renamed the key; send both, as the public index does.
         entry["core-metadata"] = {"sha256": built.metadata_sha256}
         entry["dist-info-metadata"] = {"sha256": built.metadata_sha256}
     return entry
 
 
-def _html_link(built: BuiltFile, file_url: FileUrl, metadata_files: bool) -> str:
-    attributes = [f'href="{escape(file_url(built))}#sha256={built.sha256}"']
+def _html_link(built: BuiltFile, file_url: FileUrl, style: PageStyle) -> str:
+    fragment = f"#sha256={built.sha256}" if style.hashes else ""
+    attributes = [f'href="{escape(file_url(built))}{fragment}"']
     if built.requires_python is not None:
         attributes.append(f'data-requires-python="{escape(built.requires_python)}"')
     if built.yanked is not None:
         attributes.append(f'data-yanked="{escape(built.yanked)}"')
-    if metadata_files and built.metadata_sha256 is not None:
+    if style.metadata_files and built.metadata_sha256 is not None:
         value = f"sha256={built.metadata_sha256}"
         attributes.append(f'data-core-metadata="{value}"')
         attributes.append(f'data-dist-info-metadata="{value}"')
     return f"    <a {' '.join(attributes)}>{escape(built.filename)}</a><br/>\n"
 
 
-def _html(title: str, body: str) -> bytes:
+def _html(title: str, body: str, style: PageStyle) -> bytes:
     return (
         "<!DOCTYPE html>\n<html>\n  <head>\n"
-        f'    <meta name="pypi:repository-version" content="{API_VERSION}">\n'
+        f'    <meta name="pypi:repository-version" content="{style.api_version}">\n'
         f"    <title>{escape(title)}</title>\n  </head>\n  <body>\n"
         f"    <h1>{escape(title)}</h1>\n{body}  </body>\n</html>\n"
     ).encode()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import importlib
 import io
 import re
 import tarfile
@@ -34,6 +35,8 @@ FIXED_MTIME = 1580601600  # FIXED_DATE_TIME as a Unix time (UTC)
 GENERATOR = "ulock-test-backend 1"
 SDIST_TAG = "py3-none-any"
 METADATA_SOURCE = "_backend/METADATA"
+BUILD_REQUIRES_SOURCE = "_backend/BUILD-REQUIRES"
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 def escape_name(name: str) -> str:
@@ -135,6 +138,28 @@ def _tree_files(top: Path) -> list[tuple[str, bytes]]:
     ]
 
 
+def _check_build_requirements() -> None:
+    """Refuse to build unless every `build-system.requires` entry was installed for us.
+
+    Test distributions ship an importable module named after the distribution, so importing
+    it shows that the frontend really provided the build environment it was asked for.
+    """
+    source = Path(BUILD_REQUIRES_SOURCE)
+    if not source.exists():
+        return
+    missing = []
+    for requirement in source.read_text(encoding="utf-8").splitlines():
+        match = _NAME.match(requirement.strip())
+        if match is None:
+            continue
+        try:
+            importlib.import_module(module_name(match.group(0)))
+        except ImportError:
+            missing.append(requirement)
+    if missing:
+        raise RuntimeError(f"build requirements not installed: {', '.join(missing)}")
+
+
 def get_requires_for_build_wheel(config_settings: Any = None) -> list[str]:
     return []
 
@@ -144,6 +169,7 @@ def get_requires_for_build_sdist(config_settings: Any = None) -> list[str]:
 
 
 def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: Any = None) -> str:
+    _check_build_requirements()
     metadata, name, version = _source_metadata()
     dist_info = f"{escape_name(name)}-{version}.dist-info"
     target = Path(metadata_directory) / dist_info
@@ -156,6 +182,7 @@ def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: A
 def build_wheel(
     wheel_directory: str, config_settings: Any = None, metadata_directory: Any = None
 ) -> str:
+    _check_build_requirements()
     metadata, name, version = _source_metadata()
     filename = wheel_filename(name, version, SDIST_TAG)
     files = _tree_files(Path(module_name(name)))

@@ -54,6 +54,7 @@ _RELEASE_KEYS = frozenset(
         "local",
         "upload_time",
         "sdist_metadata",
+        "build_requires",
     }
 )
 _TOP_KEYS = frozenset(
@@ -91,6 +92,9 @@ class Release:
     sdist_metadata: SdistMetadata = "static"
     """static: PKG-INFO 2.2 holds everything; dynamic: 2.2 with `Dynamic: Requires-Dist` and
     no Requires-Dist lines; legacy: PKG-INFO 2.1, which no tool may trust."""
+    build_requires: tuple[str, ...] = ()
+    """The sdist's `build-system.requires`; its backend refuses to build unless each one's
+    module is importable, so a test sees whether the frontend installed them."""
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -334,6 +338,7 @@ class _Reader:
             yanked=("" if yanked is True else None) if isinstance(yanked, bool) else yanked,
             upload_time=self._time(table.get("upload_time"), f"{key}.upload_time"),
             sdist_metadata=sdist_metadata,
+            build_requires=self.requirements(table, "build_requires", key),
         )
         yield release
         for label in self.strings(table, "local", key):
