@@ -14,6 +14,7 @@ clause is dropped when the others already cover the marker. The empty marker pri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from packaging._parser import Value, Variable
@@ -60,6 +61,7 @@ def _quote(value: str) -> str:
     return f'"{value}"' if "'" in value else f"'{value}'"
 
 
+@lru_cache(maxsize=16384)
 def _comparison(var_key: tuple[Any, ...], name: str, op: str, value: str, rank: int) -> _Atom:
     # Build the node from the same rules the parser uses, so text and node cannot disagree.
     node = atom_node(Variable(name), op, Value(value))
