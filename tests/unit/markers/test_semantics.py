@@ -277,3 +277,43 @@ def test_a_substring_test_and_its_negation_are_one_atom() -> None:
     assert outside == ~inside
     assert (inside | outside).is_universal()
     assert str(outside) == "platform_machine not in 'x86_64 AMD64'"
+
+
+def test_values_with_single_quotes_print_with_double_quotes() -> None:
+    marker = parse_marker("platform_version == \"it's\" and sys_platform == 'linux'")
+    assert str(marker) == "sys_platform == 'linux' and platform_version == \"it's\""
+    assert parse_marker(str(marker)) == marker
+
+
+_BUILD = """
+import sys
+from universal_lock.markers import parse_marker
+parts = [
+    "python_version >= '3.9'", "sys_platform == 'linux'", "platform_machine != 'aarch64'",
+    "'cu124' in extras", "python_full_version < '3.13'", "os_name == 'nt'",
+]
+if sys.argv[1] == 'reverse':
+    f, e, d, c, b, a = (parse_marker(p) for p in reversed(parts))
+    print(str((~f & ~e) | (d & c) | (b & a)))
+else:
+    a, b, c, d, e, f = (parse_marker(p) for p in parts)
+    print(str((a & b) | (c & d) | ~(e | f)))
+"""
+
+
+def test_text_is_the_same_in_every_process_and_operation_order() -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for order, seed in (("forward", "1"), ("reverse", "2")):
+        result = subprocess.run(
+            [sys.executable, "-c", _BUILD, order],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
