@@ -17,7 +17,10 @@ from urllib.parse import urljoin
 
 import aiohttp
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tests.support.http_rules import parse_range
 from tests.support.index_server import IndexServer, RequestRecord, ServerOptions
 
 UNIVERSE = {
@@ -323,3 +326,20 @@ async def test_serves_asyncio_tests_from_its_own_loop(index_server):
             *(_fetch(session, f"{server.simple_url}/{name}/") for name in ("a", "b") * 10)
         )
     assert statuses == [200] * 20
+
+
+@given(size=st.integers(0, 50), first=st.integers(0, 60) | st.none(), last=st.integers(0, 60))
+def test_parsed_ranges_always_lie_inside_the_file(size, first, last):
+    header = f"bytes={'' if first is None else first}-{last}"
+    wanted = parse_range(header, size)
+    if wanted is None or wanted == "unsatisfiable":
+        # Suffix of 0, empty file, start past the end: unsatisfiable; end before start: ignored.
+        assert (first is None and (last == 0 or size == 0)) or (
+            first is not None and (first >= size or last < first)
+        )
+    else:
+        assert 0 <= wanted.start <= wanted.end < size
+        if first is None:
+            assert wanted.end - wanted.start + 1 == min(last, size)
+        else:
+            assert (wanted.start, wanted.end) == (first, min(last, size - 1))

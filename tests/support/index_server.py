@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import fnmatch
 import hashlib
-import socket
-import struct
 import threading
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime, parsedate_to_datetime
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
 from types import TracebackType
-from typing import Literal, Self
+from typing import Self
 from urllib.parse import quote
 
 from aiohttp import web
@@ -32,18 +29,23 @@ from packaging.utils import canonicalize_name
 
 from tests.support import pages
 from tests.support.builder import (
-    BuiltFile,
     BuiltUniverse,
     DistributionBuilder,
     Universe,
     default_builder,
 )
-from tests.support.ranges import RangeRequest, parse_range
+from tests.support.faults import (
+    DroppedConnection,
+    FaultKind,
+    FaultPlan,
+    reset_connection,
+    send_truncated,
+)
+from tests.support.http_rules import RangeRequest, not_modified, parse_range
 from tests.support.scenario import DEFAULT_INDEX
+from tests.support.served import RESERVED_INDEX_NAMES, Served
 
-FaultKind = Literal["500", "reset", "slow", "truncate"]
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-_RESERVED = frozenset({"simple", "files", "flat"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,28 +85,6 @@ class RequestRecord:
     """None when the connection was dropped without a response (a "reset" fault)."""
 
 
-@dataclass(slots=True, kw_only=True)
-class _Fault:
-    pattern: str
-    kind: FaultKind
-    remaining: int
-    delay: float
-
-
-@dataclass(slots=True, kw_only=True)
-class _Served:
-    """What the server currently serves, swapped whole by `IndexServer.set_universe`."""
-
-    universe: BuiltUniverse
-    files: dict[tuple[str, str], BuiltFile] = field(default_factory=dict)
-    modified: dict[tuple[str, str], datetime] = field(default_factory=dict)
-    fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)
-
-
-class _DroppedConnection(Exception):
-    """Raised inside a handler after the connection was closed on purpose."""
-
-
 class IndexServer:
     """A package index serving one universe; start and stop it as a context manager."""
 
@@ -119,7 +99,7 @@ class IndexServer:
         self._builder = builder or default_builder()
         self._lock = threading.Lock()
         self._requests: list[RequestRecord] = []
-        self._faults: list[_Fault] = []
+        self._faults = FaultPlan()
         self._served = self._prepare(universe, previous=None)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -230,51 +210,22 @@ class IndexServer:
         normal response after `delay` seconds. truncate: the normal status and headers with a
         Content-Length larger than the body sent, then the connection closes.
         """
-        if kind not in ("500", "reset", "slow", "truncate"):
-            raise ValueError(f"unknown fault kind {kind!r}")
-        with self._lock:
-            self._faults.append(
-                _Fault(pattern=path_pattern, kind=kind, remaining=times, delay=delay)
-            )
+        self._faults.add(path_pattern, kind, times=times, delay=delay)
 
     # -- serving ---------------------------------------------------------------------------
 
-    def _prepare(self, universe: Universe | BuiltUniverse, previous: _Served | None) -> _Served:
+    def _prepare(self, universe: Universe | BuiltUniverse, previous: Served | None) -> Served:
         built = universe if isinstance(universe, BuiltUniverse) else self._builder.build(universe)
-        for name in built.indexes:
-            if name in _RESERVED or "/" in name:
-                raise ValueError(f"`{name}` cannot name an index (its URL would be ambiguous)")
-        served = _Served(universe=built)
-        now = datetime.now(UTC).replace(microsecond=0)
-        for index_name, projects in built.indexes.items():
-            for project in projects.values():
-                for built_file in project.files:
-                    served.files[(index_name, built_file.filename)] = built_file
-                key = (index_name, project.normalized)
-                fingerprint = hashlib.sha256(
-                    pages.project_page(
-                        project, pages.JSON_V1, file_url=_relative_url, style=pages.PageStyle()
-                    )
-                ).hexdigest()
-                served.fingerprints[key] = fingerprint
-                if previous is None or previous.fingerprints.get(key) != fingerprint:
-                    before = previous.modified.get(key) if previous else None
-                    # Strictly later than before, so If-Modified-Since sees the change.
-                    served.modified[key] = (
-                        max(now, before + timedelta(seconds=1)) if before else now
-                    )
-                else:
-                    served.modified[key] = previous.modified[key]
-        return served
+        return Served.prepare(built, previous)
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: _Handler) -> web.StreamResponse:
-        fault = self._take_fault(request.path)
+        fault = self._faults.take(request.path)
         status: int | None = None
         try:
             if fault is not None and fault.kind == "reset":
-                _reset(request)
-                raise _DroppedConnection
+                reset_connection(request)
+                raise DroppedConnection
             if fault is not None and fault.kind == "500":
                 response: web.StreamResponse = web.Response(status=500, text="injected fault\n")
             elif not self._authorized(request):
@@ -289,14 +240,14 @@ class IndexServer:
                 response = await handler(request)
             if fault is not None and fault.kind == "truncate":
                 status = response.status
-                await _truncate(request, response)
-                raise _DroppedConnection
+                await send_truncated(request, response)
+                raise DroppedConnection
             status = response.status
             return response
         except web.HTTPException as error:
             status = error.status
             raise
-        except _DroppedConnection:
+        except DroppedConnection:
             # Cancelling the handler task is how aiohttp is told not to answer at all.
             raise asyncio.CancelledError from None
         except Exception:
@@ -304,14 +255,6 @@ class IndexServer:
             raise
         finally:
             self._log(request, status)
-
-    def _take_fault(self, path: str) -> _Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.remaining > 0 and fnmatch.fnmatchcase(path, fault.pattern):
-                    fault.remaining -= 1
-                    return fault
-        return None
 
     def _log(self, request: web.Request, status: int | None) -> None:
         headers: dict[str, str] = {}
@@ -340,7 +283,11 @@ class IndexServer:
         served = self._served
         parts = request.path.lstrip("/").split("/")
         index = DEFAULT_INDEX
-        if parts[0] not in _RESERVED and parts[0] in served.universe.indexes and len(parts) > 1:
+        if (
+            parts[0] not in RESERVED_INDEX_NAMES
+            and parts[0] in served.universe.indexes
+            and len(parts) > 1
+        ):
             index, parts = parts[0], parts[1:]
         prefix = _prefix(index)
         head, rest = parts[0], parts[1:]
@@ -360,7 +307,7 @@ class IndexServer:
         return web.Response(status=404, text="not found\n")
 
     def _simple(
-        self, request: web.Request, served: _Served, index: str, prefix: str, rest: list[str]
+        self, request: web.Request, served: Served, index: str, prefix: str, rest: list[str]
     ) -> web.StreamResponse:
         projects = served.universe.indexes[index]
         if not rest:
@@ -427,12 +374,17 @@ class IndexServer:
             headers["Cache-Control"] = "max-age=600"
             if modified is not None:
                 headers["Last-Modified"] = format_datetime(modified, usegmt=True)
-            if _not_modified(request, etag, modified):
+            if not_modified(
+                if_none_match=request.headers.get("If-None-Match"),
+                if_modified_since=request.headers.get("If-Modified-Since"),
+                etag=etag,
+                modified=modified,
+            ):
                 return web.Response(status=304, headers=headers)
         return web.Response(body=body, headers={**headers, "Content-Type": full_type})
 
     def _file(
-        self, request: web.Request, served: _Served, index: str, name: str
+        self, request: web.Request, served: Served, index: str, name: str
     ) -> web.StreamResponse:
         built = served.files.get((index, name))
         if built is not None:
@@ -466,49 +418,3 @@ def _redirect(location: str) -> web.Response:
 
 def _prefix(index: str) -> str:
     return "" if index == DEFAULT_INDEX else f"/{index}"
-
-
-def _relative_url(built: BuiltFile) -> str:
-    return built.filename
-
-
-def _not_modified(request: web.Request, etag: str, modified: datetime | None) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        # If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); weak comparison.
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or etag in tags
-    if_modified_since = request.headers.get("If-Modified-Since")
-    if if_modified_since is None or modified is None:
-        return False
-    try:
-        since = parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError):
-        return False
-    if since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
-    return modified <= since
-
-
-def _reset(request: web.Request) -> None:
-    """Close the connection with a TCP reset and no response."""
-    transport = request.transport
-    if transport is None:
-        return
-    sock: socket.socket | None = transport.get_extra_info("socket")
-    if sock is not None:
-        # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    transport.abort()
-
-
-async def _truncate(request: web.Request, response: web.StreamResponse) -> None:
-    """Send `response`'s status and headers with its full Content-Length, half its body, close."""
-    body = response.body if isinstance(response, web.Response) else b""
-    data = bytes(body) if isinstance(body, bytes | bytearray) else b""
-    stream = web.StreamResponse(status=response.status, headers=response.headers)
-    stream.content_length = len(data) + 1 if not data else len(data)
-    await stream.prepare(request)
-    await stream.write(data[: len(data) // 2])
-    if request.transport is not None:
-        request.transport.abort()
