@@ -75,8 +75,29 @@ def _create(directory: Path) -> None:
     (directory / "ready").write_text("ok\n")
 
 
+def _current_tools() -> _Tools | None:
+    """pip and uv from the test environment itself (the `test` extra installs both)."""
+    version = _run(sys.executable, "-m", "pip", "--version")
+    if version.returncode or Version(version.stdout.split()[1]) < Version("26.1"):
+        return None
+    scripts = Path(sys.executable).parent
+    uv = scripts / "uv" if (scripts / "uv").exists() else None
+    if uv is None:
+        found = shutil.which("uv")
+        uv = Path(found) if found else None
+    from packaging.markers import default_environment
+
+    return _Tools(
+        python=Path(sys.executable), uv=uv, pip_ok=True, environment=dict(default_environment())
+    )
+
+
 @pytest.fixture(scope="session")
 def tools() -> _Tools:
+    """pip >= 26.1 and uv: from the test environment, else from a tools venv made once."""
+    current = _current_tools()
+    if current is not None and current.uv is not None:
+        return current
     if sys.platform == "win32":  # pragma: no cover - the layout below is POSIX
         pytest.skip("the tools venv layout here is POSIX-only")
     directory = _tools_dir()
