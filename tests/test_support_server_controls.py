@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import http.client
 import json
 import socket
@@ -157,6 +158,17 @@ def test_a_fault_happens_exactly_times_times(index_server, kind, failure):
     statuses = [record.status for record in server.requests]
     expected_status = {"500": 500, "reset": None, "truncate": 200}[kind]
     assert statuses == [expected_status] * 2 + [200] * 3 + [expected_status, 200, 200]
+
+
+def test_corrupt_fault_keeps_the_size_and_breaks_the_hash(index_server):
+    server = index_server(UNIVERSE)
+    built = server.universe.file("a-1.0.0-py3-none-any.whl")
+    server.inject("/files/*.whl", "corrupt")
+    status, headers, damaged = _get(server.file_url(built.filename))
+    assert (status, int(headers["Content-Length"])) == (200, built.size)
+    assert damaged != built.read()
+    assert hashlib.sha256(damaged).hexdigest() != built.sha256
+    assert _get(server.file_url(built.filename))[2] == built.read()
 
 
 async def test_truncation_promises_more_than_it_sends(index_server):

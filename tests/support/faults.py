@@ -16,7 +16,7 @@ from typing import Literal, get_args
 
 from aiohttp import web
 
-FaultKind = Literal["500", "reset", "slow", "truncate"]
+FaultKind = Literal["500", "reset", "slow", "truncate", "corrupt"]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -77,3 +77,12 @@ async def send_truncated(request: web.Request, response: web.StreamResponse) -> 
     await stream.write(data[: len(data) // 2])
     if request.transport is not None:
         request.transport.abort()
+
+
+def corrupted(response: web.StreamResponse) -> web.StreamResponse:
+    """The same response with its last body byte flipped: same length, different hash."""
+    body = response.body if isinstance(response, web.Response) else None
+    if not isinstance(body, bytes | bytearray) or not body:
+        return response
+    damaged = bytes(body[:-1]) + bytes([body[-1] ^ 0xFF])
+    return web.Response(status=response.status, body=damaged, headers=response.headers)

@@ -38,6 +38,7 @@ from tests.support.faults import (
     DroppedConnection,
     FaultKind,
     FaultPlan,
+    corrupted,
     reset_connection,
     send_truncated,
 )
@@ -208,7 +209,8 @@ class IndexServer:
 
         500: an error response. reset: the connection closes with no response. slow: the
         normal response after `delay` seconds. truncate: the normal status and headers with a
-        Content-Length larger than the body sent, then the connection closes.
+        Content-Length larger than the body sent, then the connection closes. corrupt: the
+        normal response with its last byte flipped (same size, wrong hash).
         """
         self._faults.add(path_pattern, kind, times=times, delay=delay)
 
@@ -238,6 +240,8 @@ class IndexServer:
                 if fault is not None and fault.kind == "slow":
                     await asyncio.sleep(fault.delay)
                 response = await handler(request)
+            if fault is not None and fault.kind == "corrupt":
+                response = corrupted(response)
             if fault is not None and fault.kind == "truncate":
                 status = response.status
                 await send_truncated(request, response)
