@@ -118,7 +118,11 @@ class IndexServer:
             target=self._run_loop, args=(loop,), name="index-server", daemon=True
         )
         self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start_site(), loop).result(timeout=30)
+        try:
+            asyncio.run_coroutine_threadsafe(self._start_site(), loop).result(timeout=30)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
