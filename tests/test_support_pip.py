@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -28,11 +29,21 @@ UNIVERSE = {
 _PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-cache-dir", "-q"]
 
 
+def _pip_environment() -> dict[str, str]:
+    """This process's environment without pip configuration (PIP_* variables, config files
+    that add find-links or extra indexes), so pip sees only the test index."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
+    environment["PIP_CONFIG_FILE"] = os.devnull
+    return environment
+
+
 def test_pip_downloads_from_the_index_and_installs_wheels_and_sdists(index_server, tmp_path):
     server = index_server(UNIVERSE)
     download = ["download", "--no-deps", "--only-binary", ":all:", "-d", tmp_path / "dl"]
     subprocess.run(
-        [*_PIP, *download, "--index-url", server.simple_url, "hello-world==1.0.0"], check=True
+        [*_PIP, *download, "--index-url", server.simple_url, "hello-world==1.0.0"],
+        check=True,
+        env=_pip_environment(),
     )
     assert [p.name for p in (tmp_path / "dl").iterdir()] == ["hello_world-1.0.0-py3-none-any.whl"]
     fetched = [record.path for record in server.requests if record.method == "GET"]
@@ -48,7 +59,11 @@ def test_pip_downloads_from_the_index_and_installs_wheels_and_sdists(index_serve
     # sdist (dynamic metadata) with the in-tree backend in an isolated environment, into which
     # it installs build-tool from the same find-links directory (the backend checks).
     install = ["install", "--no-index", "--find-links", links, "--no-binary", "helper"]
-    subprocess.run([*_PIP, "--python", python, *install, "hello-world==1.0.0"], check=True)
+    subprocess.run(
+        [*_PIP, "--python", python, *install, "hello-world==1.0.0"],
+        check=True,
+        env=_pip_environment(),
+    )
     script = "import hello_world, helper; print(hello_world.__version__, helper.__version__)"
     shown = subprocess.run(
         [python, "-c", script],
