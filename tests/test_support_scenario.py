@@ -178,3 +178,5 @@ def test_the_readme_example_loads(tmp_path):
     assert scenario.packages["torch"].releases[0].yanked == "broken wheel"
     assert scenario.packages["torch"].releases[2].build_requires == ("build-tool>=1",)
     assert scenario.indexes["cu128"]["torch"].releases[0].requires == ("nvidia-cudnn==9.1",)
+    sources = scenario.pyproject["tool"]["ulock"]["sources"]
+    assert sources == {"torch": [{"index": "cu128", "marker": "sys_platform == 'linux'"}]}

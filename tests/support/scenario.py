@@ -67,6 +67,8 @@ _TOP_KEYS = frozenset(
         "resolver_options",
         "environment",
         "expected",
+        # our extension
+        "pyproject",
     }
 )
 
@@ -158,6 +160,9 @@ class Scenario:
     resolver_options: ResolverOptions = field(default_factory=ResolverOptions)
     environment: Environment = field(default_factory=Environment)
     expected: Expected = field(default_factory=Expected)
+    pyproject: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """Extra pyproject.toml content for the project under test (`[pyproject.tool.ulock]`:
+    indexes, sources, conflicts, environments), kept as written for the scenario runner."""
     source: Path | None = None
 
     def all_indexes(self) -> Mapping[str, Mapping[str, Package]]:
@@ -226,6 +231,7 @@ def scenario_from_dict(
             ),
             explanation=reader.string(expected, "explanation", "expected"),
         ),
+        pyproject=MappingProxyType(dict(reader.table(data, "pyproject"))),
         source=source,
     )
 
