@@ -55,6 +55,8 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
         ("application/*", HTML_V1),
         (f"application/*;q=0.5, {JSON}", JSON),
         (f"{JSON};q=0, */*", "text/html"),
+        ("application/vnd.pypi.simple.latest+json", JSON),
+        ("application/vnd.pypi.simple.latest+html, text/html;q=0.5", HTML_V1),
         (f"text/html;q=0, {HTML_V1};q=0, */*;q=0.1", JSON),
     ],
 )

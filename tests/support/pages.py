@@ -71,7 +71,9 @@ def _parse_accept(header: str) -> list[tuple[str, float]]:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        ranges.append((media_type.lower(), quality))
+        # PEP 691's `latest` aliases name the newest version, which is v1 here.
+        media_type = media_type.lower().replace("simple.latest+", "simple.v1+")
+        ranges.append((media_type, quality))
     return ranges
 
 
