@@ -3,12 +3,15 @@
 This file has two lives. The test builder (`builder.py`) imports it to write every prebuilt
 wheel, and it is copied verbatim into every test sdist as `_backend/ulock_test_backend.py`,
 named by `build-backend` with `backend-path = ["_backend"]`. So a wheel built from a test sdist
-by any PEP 517 frontend is byte-identical to the prebuilt wheel of the same release, and a
-build needs nothing from the network (`build-system.requires = []`).
+by any PEP 517 frontend is byte-identical to the prebuilt `py3-none-any` wheel of the same
+release, and a build needs nothing from the network (`build-system.requires = []`, unless the
+scenario gives the release `build_requires`).
 
 Inside an sdist the backend reads the full core metadata from `_backend/METADATA` (the sdist's
 `PKG-INFO` may leave `Requires-Dist` dynamic, which is the point of building) and packs the
-import package directory found beside `pyproject.toml`.
+import package directory found beside `pyproject.toml`. When `_backend/BUILD-REQUIRES` lists
+build requirements, it refuses to build unless each one's module imports, which shows whether
+the frontend really installed them.
 
 It must run on every Python a test may build with (3.8 and newer) and use the standard library
 only: no `match`, no `X | Y` outside annotations.
