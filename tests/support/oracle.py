@@ -81,6 +81,46 @@ def wheel_metadata(lock_dir: Path) -> Callable[[LockedPackage], Metadata]:
     return read
 
 
+def locked_file_metadata(lock_dir: Path) -> Callable[[LockedPackage], Metadata]:
+    """Like :func:`wheel_metadata`, but files locked by ``url`` are downloaded too.
+
+    The download is checked against the lock's sha256 (a mismatch is a problem of the lock,
+    reported as an assertion), then read like a local file; nothing the resolver fetched or
+    cached is used.
+    """
+    import hashlib
+    import tempfile
+    import urllib.request
+
+    def read(package: LockedPackage) -> Metadata:
+        files = [*package.wheels, *([package.sdist] if package.sdist else [])]
+        for locked in files:
+            if locked.path is not None:
+                data = (lock_dir / locked.path).read_bytes()
+            elif locked.url is not None:
+                with urllib.request.urlopen(locked.url, timeout=30) as response:
+                    data = response.read()
+            else:
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            assert digest == locked.hashes.get("sha256"), f"{locked.name}: sha256 mismatch"
+            assert locked.size in (None, len(data)), f"{locked.name}: size mismatch"
+            with tempfile.TemporaryDirectory() as scratch:
+                target = Path(scratch) / locked.name
+                target.write_bytes(data)
+                return _parse(_metadata_text(target))
+        raise AssertionError(f"{package.name}: no file to read metadata from")
+
+    return read
+
+
+def _parse(text: str) -> Metadata:
+    message = Parser().parsestr(text)
+    requires = tuple(Requirement(value) for value in message.get_all("Requires-Dist") or ())
+    python = message.get("Requires-Python")
+    return requires, SpecifierSet(python) if python else None
+
+
 def _metadata_text(path: Path) -> str:
     if path.name.endswith(".whl"):
         with zipfile.ZipFile(path) as archive:
@@ -108,11 +148,17 @@ def judge(
     extras_choices: Iterable[Sequence[str]] | None = None,
     platforms: Sequence[tuple[str, str, str, str]] = PLATFORMS,
     pythons: Sequence[str] = PYTHONS,
+    overrides: Sequence[Requirement] = (),
+    constraints: Sequence[Requirement] = (),
+    group_choices: Iterable[Sequence[str]] | None = None,
 ) -> list[str]:
     """Every problem found, in words (empty when the lock is right everywhere).
 
     ``project_requirements`` maps None to the project's dependencies and each extra to its
-    optional dependencies; ``extras_choices`` defaults to none and each extra alone.
+    optional dependencies; ``extras_choices`` defaults to none and each extra alone, and
+    ``group_choices`` to none and each group alone. ``overrides`` replace every requirement
+    on their package found in metadata (as ``override-dependencies`` do); ``constraints``
+    must hold for a selected package wherever their marker does.
     """
     groups = dict(group_requirements or {})
     choices = (
@@ -120,11 +166,16 @@ def judge(
         if extras_choices is not None
         else [(), *[(extra,) for extra in project_requirements if extra is not None]]
     )
-    group_choices: list[tuple[str, ...]] = [()] + [(group,) for group in groups]
+    group_sets: list[Sequence[str]] = (
+        list(group_choices) if group_choices is not None else [(), *[(g,) for g in groups]]
+    )
+    overridden: dict[str, list[Requirement]] = {}
+    for override in overrides:
+        overridden.setdefault(canonicalize_name(override.name), []).append(override)
     cache: dict[int, Metadata] = {}
     problems: list[str] = []
     for platform, python, extras, chosen_groups in itertools.product(
-        platforms, pythons, choices, group_choices
+        platforms, pythons, choices, group_sets
     ):
         env = environment(platform, python)
         where = (
@@ -146,6 +197,15 @@ def judge(
             wanted += [(r, "") for r in project_requirements.get(extra, ())]
         for group in chosen_groups:
             wanted += [(r, "") for r in groups[group]]
+        for constraint in constraints:
+            constrained = by_name.get(canonicalize_name(constraint.name))
+            if (
+                constrained is not None
+                and constrained.version is not None
+                and (constraint.marker is None or _holds(constraint.marker, env, ""))
+                and not constraint.specifier.contains(constrained.version, prereleases=True)
+            ):
+                problems.append(f"{where}: constraint `{constraint}` is not met")
         seen: set[tuple[str, str]] = set()
         while wanted:
             requirement, owner_extra = wanted.pop()
@@ -176,7 +236,13 @@ def judge(
                     problems.append(
                         f"{where}: {name} {package.version} requires Python {requires_python}"
                     )
-                wanted += [(dependency, extra) for dependency in requires]
+                for dependency in requires:
+                    replacements = overridden.get(canonicalize_name(dependency.name))
+                    if replacements is None:
+                        wanted.append((dependency, extra))
+                    else:
+                        # The override replaces the requirement; its own marker decides.
+                        wanted += [(override, "") for override in replacements]
     return problems
 
 

@@ -1,14 +1,16 @@
 """Which versions of a package may be tried, and in which order. Pure.
 
 The policy is applied here and nowhere else: exclude-newer (by upload time), yanked files
-(usable only under an exact ``==`` pin), pre-releases (``if-necessary-or-explicit`` by
-default), the resolution strategy (highest, lowest, lowest-direct) and preferences (the
-previous lock, and versions other forks already chose).
+(usable only where the project itself pins that version with ``==``), pre-releases
+(``if-necessary-or-explicit`` by default: only when every version of the package is a
+pre-release, or the project's own requirements name a pre-release of it), the resolution
+strategy (highest, lowest, lowest-direct) and preferences (the previous lock, and versions
+other forks already chose).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -96,18 +98,28 @@ def ordered(
     explicit_prerelease: bool,
     direct: bool,
     preferences: Sequence[Version] = (),
+    yanked_pins: Collection[Version] = (),
 ) -> list[VersionFiles]:
-    """The candidates within ``allowed`` in the order they should be tried."""
-    pinned = _exact_pin(allowed)
+    """The candidates within ``allowed`` in the order they should be tried.
+
+    ``yanked_pins`` are the versions the project pins exactly (``==``) in its own
+    requirements, constraints or overrides: only those may be yanked. A pin deep in the
+    graph does not count (PEP 592 leaves this to the tool; uv and ulock require the user's
+    own pin, so a yanked release is never picked without the project saying so).
+    Pre-releases are "necessary" when the package has no final release at all, not merely
+    none inside ``allowed``: a range that only pre-releases satisfy is an unsatisfiable
+    range, not an opt-in.
+    """
     inside = [entry for entry in versions if entry.version in allowed]
-    inside = [entry for entry in inside if not entry.yanked or entry.version == pinned]
+    inside = [entry for entry in inside if not entry.yanked or entry.version in yanked_pins]
+    has_final = any(not entry.version.is_prerelease for entry in versions)
     finals = [entry for entry in inside if not entry.version.is_prerelease]
     allow_pre = {
         "allow": True,
         "disallow": False,
         "explicit": explicit_prerelease,
-        "if-necessary": not finals,
-        "if-necessary-or-explicit": explicit_prerelease or not finals,
+        "if-necessary": not has_final,
+        "if-necessary-or-explicit": explicit_prerelease or not has_final,
     }[policy.prerelease]
     if not allow_pre:
         inside = finals
@@ -123,7 +135,8 @@ def ordered(
     return ranked
 
 
-def _exact_pin(allowed: VersionRange) -> Version | None:
+def exact_pin(allowed: VersionRange) -> Version | None:
+    """The one version ``allowed`` pins with ``==`` (not a wildcard), if it is such a pin."""
     specifier = allowed.to_specifier_set()
     if specifier is None or len(specifier) != 1:
         return None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from packaging.version import Version
 
-from universal_lock.markers import MarkerTree
+from universal_lock.markers import FALSE, MarkerTree
 from universal_lock.resolver.model import SourceRef
 from universal_lock.solver import Solver
 
@@ -40,3 +40,27 @@ class Fork:
             edges={node: dict(deps) for node, deps in self.edges.items()},
             sources=dict(self.sources),
         )
+
+    def needed(self, root: str) -> dict[str, MarkerTree]:
+        """Where each solver package may be needed so far: an over-approximation.
+
+        Like the merge's reachability, but following the edges of every version whose
+        dependencies were given (a backtracked one too), because the solver's current
+        decisions are not visible here. Wider never hides a region that needs a package.
+        """
+        reached: dict[str, MarkerTree] = {root: self.region}
+        by_key: dict[str, list[dict[str, MarkerTree]]] = {}
+        for (key, _version), dependencies in self.edges.items():
+            by_key.setdefault(key, []).append(dependencies)
+        work = [root]
+        while work:
+            key = work.pop()
+            here = reached[key]
+            for dependencies in by_key.get(key, ()):
+                for dependency, edge in dependencies.items():
+                    before = reached.get(dependency, FALSE)
+                    after = before | (here & edge)
+                    if after != before:
+                        reached[dependency] = after
+                        work.append(dependency)
+        return reached

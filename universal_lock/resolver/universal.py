@@ -21,7 +21,7 @@ from packaging.version import Version
 from universal_lock.errors import UlockError
 from universal_lock.index import CoreMetadata, Distribution, Unavailable
 from universal_lock.markers import MarkerTree, marker_from_wheel_tags
-from universal_lock.resolver.candidates import VersionFiles, group_versions, ordered
+from universal_lock.resolver.candidates import VersionFiles, exact_pin, group_versions, ordered
 from universal_lock.resolver.finder import Finder
 from universal_lock.resolver.fork import Fork
 from universal_lock.resolver.merge import merge_forks
@@ -46,6 +46,7 @@ from universal_lock.solver import (
     candidate_priority,
     exact,
     explain,
+    parse_range,
 )
 
 #: Called with a short description of what the resolver is doing (for progress bars).
@@ -80,6 +81,7 @@ class UniversalResolver:
         self._chosen: dict[str, list[Version]] = {}
         self._known_versions: dict[str, list[Version]] = {}
         self._done: list[tuple[Fork, dict[str, Version]]] = []
+        self._yanked_pins = _project_pins(request)
 
     async def resolve(self) -> Resolution:
         """Solve every fork and merge them; raises ``ResolutionFailed`` for a fork without one."""
@@ -159,6 +161,7 @@ class UniversalResolver:
             explicit_prerelease=name in self._request.explicit_prereleases,
             direct=name in self._request.direct,
             preferences=self._preferred(name, fork.region),
+            yanked_pins=self._yanked_pins.get(name, frozenset()),
         )
         for entry in candidates:
             inside = fork.region & MarkerTree.from_python_range(entry.python)
@@ -166,7 +169,7 @@ class UniversalResolver:
                 continue
             if inside != fork.region:
                 return [fork.split(part) for part in fork.region.split_nonempty(inside)]
-            missing = self._missing_required_environment(fork.region, entry)
+            missing = self._missing_required_environment(fork, step.package, entry)
             if missing is not None:
                 if (fork.region & ~missing).is_empty():
                     continue
@@ -204,11 +207,18 @@ class UniversalResolver:
         return DEFAULT_SOURCE
 
     def _missing_required_environment(
-        self, region: MarkerTree, entry: VersionFiles
+        self, fork: Fork, package: str, entry: VersionFiles
     ) -> MarkerTree | None:
-        """A required environment overlapping ``region`` where ``entry`` has no file."""
+        """A required environment where ``package`` is needed but ``entry`` has no file.
+
+        Only the part of the fork where the package is needed counts: a Windows-only
+        dependency needs no Linux wheel even when Linux is a required environment.
+        """
+        if not self._request.required_environments:
+            return None
+        needed = fork.needed(fork.solver.root).get(package, fork.region)
         for required in self._request.required_environments:
-            wanted = required & region
+            wanted = required & needed
             if wanted.is_empty():
                 continue
             if any(dist.kind == "sdist" for dist in entry.files):
@@ -331,6 +341,20 @@ class UniversalResolver:
         known = self._known_versions.get(name, ())
         direct = any(rule.source.kind == "path" for rule in self._request.sources.get(name, ()))
         return candidate_priority(package, versions, known, direct=direct)
+
+
+def _project_pins(request: ResolverInput) -> dict[str, frozenset[Version]]:
+    """Versions the project itself pins with ``==`` (requirements, constraints, overrides)."""
+    pins: dict[str, set[Version]] = {}
+    scoped = [*request.requirements, *(c for cs in request.constraints.values() for c in cs)]
+    ranges: list[tuple[str, VersionRange]] = [(item.name, item.versions) for item in scoped]
+    for name, overrides in request.overrides.items():
+        ranges += [(name, parse_range(name, str(item.specifier))) for item in overrides]
+    for name, versions in ranges:
+        pinned = exact_pin(versions)
+        if pinned is not None:
+            pins.setdefault(name, set()).add(pinned)
+    return {name: frozenset(versions) for name, versions in pins.items()}
 
 
 def _names_extra(requirement: Requirement) -> bool:

@@ -1,0 +1,1 @@
+"""Scenario tests: packse scenarios and our own, each locked universally and judged."""
