@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from universal_lock.cli.lock_command import lock_command
+from universal_lock.cli.sync_command import sync_command
 from universal_lock.errors import Interrupted, UlockError
 
 app = typer.Typer(
@@ -55,6 +56,7 @@ def report_error(error: UlockError) -> None:
 
 
 app.command("lock")(lock_command)
+app.command("sync")(sync_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,259 @@
+"""`ulock sync` end to end: locks made by `ulock lock` from flat local indexes of real built
+wheels, synced into real virtual environments (made with `--without-pip`)."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.builder import write_flat_directory
+from universal_lock.cli import main
+
+FLAT_DEFAULT = """
+[[tool.ulock.index]]
+name = "local"
+url = "./whl"
+format = "flat"
+default = true
+"""
+
+UNIVERSE = {
+    "packages": {
+        "alpha": {"versions": {"1.0.0": {"requires": ["beta"]}, "2.0.0": {"requires": ["beta"]}}},
+        "beta": {"versions": {"1.0.0": {}}},
+        "gamma": {"versions": {"0.3.0": {}}},
+        "linuxonly": {"versions": {"1.0.0": {}}},
+        "devtool": {"versions": {"0.1.0": {}}},
+        "fastlib": {"versions": {"3.0.0": {}}},
+    }
+}
+
+
+def run(*args: str) -> int:
+    try:
+        main(list(args))
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
+def write_project(directory: Path, dependencies: str, extra: str = "") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "pyproject.toml").write_text(
+        f"""
+[project]
+name = "demo"
+version = "0.1"
+requires-python = ">=3.8"
+dependencies = [{dependencies}]
+
+[project.optional-dependencies]
+fast = ["fastlib"]
+
+[dependency-groups]
+dev = ["devtool"]
+{extra}
+"""
+        + FLAT_DEFAULT
+    )
+    write_flat_directory(UNIVERSE, directory / "whl")
+    return directory
+
+
+def versions_in(venv: Path, *modules: str) -> dict[str, str | None]:
+    code = (
+        "import importlib, json, sys\n"
+        "out = {}\n"
+        "for name in sys.argv[1:]:\n"
+        "    try:\n"
+        "        out[name] = importlib.import_module(name).__version__\n"
+        "    except ImportError:\n"
+        "        out[name] = None\n"
+        "print(json.dumps(out))\n"
+    )
+    import json
+
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code, *modules],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "project", '"alpha", "gamma"')
+
+
+def test_sync_installs_the_selection_into_a_new_venv(project: Path, tmp_path: Path, capsys) -> None:
+    cache = str(tmp_path / "cache")
+    assert run("sync", "--directory", str(project), "--cache-dir", cache) == 0
+    venv = project / ".venv"
+    assert versions_in(venv, "alpha", "beta", "gamma", "devtool", "fastlib") == {
+        "alpha": "2.0.0", "beta": "1.0.0", "gamma": "0.3.0", "devtool": "0.1.0", "fastlib": None,
+    }  # fmt: skip
+    capsys.readouterr()
+    assert run("sync", "--directory", str(project), "--cache-dir", cache, "--dry-run") == 0
+    assert capsys.readouterr().out == ""
+
+
+def sync(project: Path, cache: Path, *flags: str) -> int:
+    return run("sync", "--directory", str(project), "--cache-dir", str(cache), *flags)
+
+
+def lock(project: Path, cache: Path) -> None:
+    assert run("lock", "--directory", str(project), "--cache-dir", str(cache)) == 0
+
+
+def set_dependencies(project: Path, old: str, new: str) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(old, new))
+
+
+def test_dry_run_prints_the_plan_and_creates_nothing(project: Path, tmp_path: Path, capsys) -> None:
+    cache = tmp_path / "cache"
+    lock(project, cache)
+    capsys.readouterr()
+    assert sync(project, cache, "--dry-run", "--extra", "fast") == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "+ alpha==2.0.0", "+ beta==1.0.0", "+ devtool==0.1.0", "+ fastlib==3.0.0", "+ gamma==0.3.0",
+    ]  # fmt: skip
+    assert "dry run" in captured.err
+    assert not (project / ".venv").exists()
+
+    assert sync(project, cache) == 0
+    set_dependencies(project, '"alpha", "gamma"', '"alpha==1.0.0"')
+    lock(project, cache)
+    capsys.readouterr()
+    assert sync(project, cache, "--dry-run", "--extra", "fast") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "~ alpha==2.0.0 -> 1.0.0", "+ fastlib==3.0.0", "- gamma==0.3.0",
+    ]  # fmt: skip
+    assert versions_in(project / ".venv", "alpha", "gamma") == {"alpha": "2.0.0", "gamma": "0.3.0"}
+
+
+def test_exact_sync_removes_extraneous_packages_and_a_second_sync_does_nothing(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    cache = tmp_path / "cache"
+    assert sync(project, cache, "--all-extras") == 0
+    venv = project / ".venv"
+    assert versions_in(venv, "fastlib", "devtool")["fastlib"] == "3.0.0"
+    # Tooling the venv may have been created with stays when the lock does not list it.
+    site = next((venv / "lib").glob("python3.*/site-packages"))
+    fake_pip = site / "pip-99.0.dist-info"
+    fake_pip.mkdir()
+    (fake_pip / "METADATA").write_text("Metadata-Version: 2.1\nName: pip\nVersion: 99.0\n")
+    (fake_pip / "RECORD").write_text("pip-99.0.dist-info/METADATA,,\n")
+
+    set_dependencies(project, '"alpha", "gamma"', '"alpha"')
+    assert sync(project, cache, "--no-default-groups") == 0
+    assert versions_in(venv, "alpha", "beta", "gamma", "fastlib", "devtool") == {
+        "alpha": "2.0.0", "beta": "1.0.0", "gamma": None, "fastlib": None, "devtool": None,
+    }  # fmt: skip
+    assert fake_pip.is_dir()
+    assert not list(site.glob("gamma*")) and not list(site.glob("fastlib*"))
+    capsys.readouterr()
+    assert sync(project, cache, "--no-default-groups") == 0
+    assert "already matches the lock" in capsys.readouterr().err
+
+
+def test_a_tampered_wheel_at_its_path_is_refused_and_nothing_changes(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    cache = tmp_path / "cache"
+    assert sync(project, cache) == 0
+    set_dependencies(project, '"alpha", "gamma"', '"alpha==1.0.0"')
+    lock(project, cache)
+    wheel = project / "whl" / "alpha-1.0.0-py3-none-any.whl"
+    original = wheel.read_bytes()
+    wheel.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+    capsys.readouterr()
+    assert sync(project, cache, "--locked") == 1
+    err = capsys.readouterr().err
+    expected = hashlib.sha256(original).hexdigest()
+    assert f"expected sha256 {expected}" in err
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() in err
+    assert versions_in(project / ".venv", "alpha", "gamma") == {"alpha": "2.0.0", "gamma": "0.3.0"}
+    assert not list((project / ".venv").glob(".ulock-backup-*"))
+
+
+def test_a_tampered_wheel_in_the_cache_is_refused_then_downloaded_again(
+    index_server, tmp_path: Path, capsys
+) -> None:
+    server = index_server(UNIVERSE)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        f"""
+[project]
+name = "demo"
+version = "0.1"
+dependencies = ["gamma"]
+
+[[tool.ulock.index]]
+name = "local"
+url = "{server.simple_url}"
+default = true
+"""
+    )
+    cache = tmp_path / "cache"
+    assert sync(project, cache, "--venv", str(tmp_path / "first")) == 0
+    cached = next((cache / "files-v1").rglob("gamma-0.3.0-py3-none-any.whl"))
+    cached.write_bytes(cached.read_bytes() + b"tampered")
+    capsys.readouterr()
+    assert sync(project, cache, "--venv", str(tmp_path / "second")) == 1
+    assert "expected size" in capsys.readouterr().err
+    assert versions_in(tmp_path / "second", "gamma") == {"gamma": None}
+    assert not cached.exists()  # forgotten, so the next run fetches it again
+    assert sync(project, cache, "--venv", str(tmp_path / "second")) == 0
+    assert versions_in(tmp_path / "second", "gamma") == {"gamma": "0.3.0"}
+
+
+def test_python_platform_plans_for_another_machine(tmp_path: Path, capsys) -> None:
+    project = write_project(
+        tmp_path / "project",
+        '"gamma", "linuxonly; sys_platform == \'linux\'", "fastlib; sys_platform == \'win32\'"',
+    )
+    cache = tmp_path / "cache"
+    lock(project, cache)
+    plans = {}
+    for target in ("x86_64-pc-windows-msvc", "aarch64-unknown-linux-gnu", "aarch64-apple-darwin"):
+        capsys.readouterr()
+        assert sync(project, cache, "--dry-run", "--python-platform", target) == 0
+        plans[target] = capsys.readouterr().out.splitlines()
+    assert plans["x86_64-pc-windows-msvc"] == [
+        "+ devtool==0.1.0",
+        "+ fastlib==3.0.0",
+        "+ gamma==0.3.0",
+    ]
+    assert plans["aarch64-unknown-linux-gnu"] == [
+        "+ devtool==0.1.0",
+        "+ gamma==0.3.0",
+        "+ linuxonly==1.0.0",
+    ]
+    assert plans["aarch64-apple-darwin"] == ["+ devtool==0.1.0", "+ gamma==0.3.0"]
+    assert not (project / ".venv").exists()
+    assert sync(project, cache, "--python-platform", "x86_64-apple-darwin") == 2
+    assert sync(project, cache, "--dry-run", "--python-platform", "sparc-sun-solaris") == 2
+
+
+def test_locked_fails_on_a_stale_lock_and_plain_sync_relocks(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    cache = tmp_path / "cache"
+    lock(project, cache)
+    set_dependencies(project, '"alpha", "gamma"', '"gamma"')
+    capsys.readouterr()
+    assert sync(project, cache, "--locked") == 1
+    assert "out of date" in capsys.readouterr().err
+    assert not (project / ".venv").exists()
+    assert sync(project, cache, "--frozen", "--dry-run") == 0
+    assert "+ alpha==2.0.0" in capsys.readouterr().out
+    assert sync(project, cache) == 0
+    assert "wrote" in capsys.readouterr().err
+    assert versions_in(project / ".venv", "alpha", "gamma") == {"alpha": None, "gamma": "0.3.0"}

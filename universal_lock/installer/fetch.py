@@ -1,0 +1,155 @@
+"""Getting every file a sync installs, in parallel, and verifying each before anything changes.
+
+Files with a ``url`` come through the index client (its retries, credentials and cache by
+sha256); files with a ``path`` are read relative to the lock. Either way the bytes are copied
+into the sync's work directory and that copy is checked against the lock's size and sha256,
+so what is verified is exactly what is installed. A cached file that fails the check is
+removed from the cache, so the next run downloads it afresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.utils import NormalizedName, parse_sdist_filename, parse_wheel_filename
+
+from universal_lock.errors import InputError, UlockError
+from universal_lock.index import Distribution, IndexClient, OfflineMiss, Unavailable
+from universal_lock.index.cache import DiskCache
+from universal_lock.lockfile import LockedFile
+
+_CHUNK = 1024 * 1024
+
+
+class VerificationFailed(UlockError):
+    """A file's size or sha256 differs from the lock's; nothing was installed."""
+
+    def __init__(
+        self, filename: str, *, what: str, expected: str, actual: str, origin: str
+    ) -> None:
+        super().__init__(
+            f"`{filename}` from {origin} does not match the lock: expected {what} {expected}, "
+            f"got {actual}; nothing was installed",
+            hint="the file was changed after locking; if you trust the new file, "
+            "run `ulock lock` again",
+        )
+        self.filename = filename
+        self.expected = expected
+        self.actual = actual
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileRequest:
+    """A locked file that one entry needs."""
+
+    name: NormalizedName
+    file: LockedFile
+
+
+async def fetch_all(
+    requests: Sequence[FileRequest],
+    *,
+    client: IndexClient,
+    cache: DiskCache,
+    lock_dir: Path,
+    work_dir: Path,
+) -> dict[str, Path]:
+    """Verified copies of every requested file in ``work_dir``, by file name.
+
+    Raises ``VerificationFailed`` (wrong size or hash), ``OfflineMiss`` or ``IndexFailure``;
+    all downloads run concurrently and the first failure wins.
+    """
+    work_dir.mkdir(parents=True, exist_ok=True)
+    paths = await asyncio.gather(
+        *(
+            _fetch(request, client, cache, lock_dir, work_dir / str(number))
+            for number, request in enumerate(requests)
+        )
+    )
+    return {request.file.name: path for request, path in zip(requests, paths, strict=True)}
+
+
+async def _fetch(
+    request: FileRequest, client: IndexClient, cache: DiskCache, lock_dir: Path, target: Path
+) -> Path:
+    locked = request.file
+    expected = locked.sha256
+    assert expected is not None  # a ulock lock records sha256 for every file
+    local = (lock_dir / locked.path) if locked.path is not None else None
+    if local is not None and (local.is_file() or locked.url is None):
+        if not local.is_file():
+            raise InputError(f"`{locked.path}` (of `{request.name}`) does not exist", path=local)
+        copy = await asyncio.to_thread(_copy, local, target)
+        origin = f"`{local}`"
+    else:
+        assert locked.url is not None
+        downloaded = await client.download(_distribution(request), target)
+        if isinstance(downloaded, Unavailable):
+            raise OfflineMiss(downloaded.what)
+        copy = downloaded
+        origin = "the cache or the index"
+    actual_sha256, actual_size = await asyncio.to_thread(_digest, copy)
+    if locked.size is not None and actual_size != locked.size:
+        _forget(cache, expected, locked)
+        raise VerificationFailed(
+            locked.name, what="size", expected=str(locked.size), actual=str(actual_size),
+            origin=origin,
+        )  # fmt: skip
+    if actual_sha256 != expected:
+        _forget(cache, expected, locked)
+        raise VerificationFailed(
+            locked.name, what="sha256", expected=expected, actual=actual_sha256, origin=origin
+        )
+    return copy
+
+
+def _forget(cache: DiskCache, sha256: str, locked: LockedFile) -> None:
+    """Drop a cached copy that failed verification (it is keyed by the hash it lacks)."""
+    if locked.url is None:
+        return
+    cached = cache.cached_file(sha256, locked.name)
+    if cached is not None:
+        cached.unlink(missing_ok=True)
+
+
+def _distribution(request: FileRequest) -> Distribution:
+    locked = request.file
+    assert locked.url is not None
+    if locked.name.endswith(".whl"):
+        _, version, _, _ = parse_wheel_filename(locked.name)
+        kind = "wheel"
+    else:
+        _, version = parse_sdist_filename(locked.name)
+        kind = "sdist"
+    return Distribution(
+        filename=locked.name,
+        url=locked.url,
+        index="",
+        name=request.name,
+        version=version,
+        kind=kind,  # type: ignore[arg-type]
+        hashes=dict(locked.hashes),
+        size=locked.size,
+    )
+
+
+def _copy(source: Path, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / source.name
+    shutil.copyfile(source, target)
+    return target
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size

@@ -1,0 +1,320 @@
+"""``ulock sync``: make a virtual environment match the lock exactly.
+
+Steps: make sure the lock is current (``--locked`` fails, ``--frozen`` trusts it, otherwise it
+is relocked); find the target (an existing venv, or a new one made with the newest Python
+that satisfies the lock's requires-python); probe its interpreter; select the entries for its
+environment and the chosen extras and groups; plan against what is installed; then fetch and
+verify every file, build the project and any sdist, and only then change the environment, one
+distribution at a time (see ``installer.transaction``). ``--dry-run`` stops after the plan
+and creates nothing; ``--python-platform`` plans for another machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from universal_lock.errors import InputError, UlockError
+from universal_lock.index import IndexClient, IndexSettings, resolve_cache_dir
+from universal_lock.index.build_pinning import PinningBuildResolver
+from universal_lock.index.cache import DiskCache
+from universal_lock.installer.build import build_wheel
+from universal_lock.installer.fetch import FileRequest, fetch_all
+from universal_lock.installer.installed import InstalledDistribution, installed_distributions
+from universal_lock.installer.interpreter import (
+    Interpreter,
+    create_venv,
+    find_interpreter,
+    probe,
+    venv_python,
+)
+from universal_lock.installer.plan import Action, Plan, Wanted, make_plan
+from universal_lock.installer.python_platform import synthesize
+from universal_lock.installer.tags import tags_for
+from universal_lock.installer.transaction import Environment
+from universal_lock.lockfile import (
+    Lock,
+    LockedDirectory,
+    LockedFile,
+    Selected,
+    read_lock,
+    select,
+)
+from universal_lock.operations.lock import LockOptions, LockOutcome, check, index_settings, lock
+from universal_lock.project import load_project
+
+Progress = Callable[[str], None]
+
+
+class SyncFailed(UlockError):
+    """The lock could not be installed (out of date with ``--locked``, or a change failed)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SyncOptions:
+    """What ``ulock sync`` was asked to do. ``groups`` replaces the lock's default groups
+    when given (as pip and uv treat ``--group`` with a ``pylock.toml``)."""
+
+    directory: Path
+    venv: Path | None = None
+    extras: tuple[str, ...] = ()
+    all_extras: bool = False
+    groups: tuple[str, ...] = ()
+    all_groups: bool = False
+    no_default_groups: bool = False
+    editable: bool = True
+    dry_run: bool = False
+    locked: bool = False
+    frozen: bool = False
+    offline: bool = False
+    cache_dir: Path | None = None
+    python_platform: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SyncOutcome:
+    """What happened: the plan, where, whether it was applied, and a relock if one ran."""
+
+    plan: Plan
+    venv: Path
+    python_version: str
+    created_venv: bool
+    applied: bool
+    relocked: LockOutcome | None = None
+
+
+def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
+    """Run ``ulock sync``; raises ``UlockError`` subclasses on failure."""
+    report = progress or (lambda _message: None)
+    if options.python_platform is not None and not options.dry_run:
+        raise InputError("`--python-platform` plans for another machine: it needs `--dry-run`")
+    if options.locked and options.frozen:
+        raise InputError("`--locked` and `--frozen` cannot be used together")
+    lock_options = LockOptions(
+        directory=options.directory, offline=options.offline, cache_dir=options.cache_dir
+    )
+    lock_file = options.directory / "pylock.toml"
+    relocked = None
+    if options.frozen:
+        if not lock_file.is_file():
+            raise InputError("no lock to sync from (`--frozen`)", path=lock_file)
+    elif not check(lock_options):
+        if options.locked:
+            raise SyncFailed(
+                f"`{lock_file}` is missing or out of date with pyproject.toml (`--locked`)",
+                hint="run `ulock lock`, or drop `--locked` to let sync lock first",
+            )
+        if options.dry_run:
+            raise SyncFailed(
+                f"`{lock_file}` is missing or out of date, and `--dry-run` writes nothing",
+                hint="run `ulock lock` first, or pass `--frozen` to plan from the lock as it is",
+            )
+        report("locking")
+        relocked = lock(lock_options, progress=report)
+    the_lock = read_lock(lock_file)
+    venv = options.venv if options.venv is not None else options.directory / ".venv"
+    target, created = _target(the_lock, venv, options.dry_run)
+    plan = _plan(the_lock, lock_file.parent, target, venv, options)
+    outcome = SyncOutcome(
+        plan=plan,
+        venv=venv,
+        python_version=target.environment["python_full_version"],
+        created_venv=created,
+        applied=False,
+        relocked=relocked,
+    )
+    if options.dry_run or plan.is_empty:
+        return outcome
+    settings = _index_settings(options, lock_options)
+    asyncio.run(_apply(plan, target, lock_file.parent, settings, report))
+    return SyncOutcome(
+        plan=plan,
+        venv=venv,
+        python_version=outcome.python_version,
+        created_venv=created,
+        applied=True,
+        relocked=relocked,
+    )
+
+
+def _target(the_lock: Lock, venv: Path, dry_run: bool) -> tuple[Interpreter, bool]:
+    """The interpreter to install for, and whether its venv was created now."""
+    python = venv_python(venv)
+    if python.exists():
+        return probe(python), False
+    if venv.exists() and any(venv.iterdir()):
+        raise InputError(
+            "this directory exists but is not a virtual environment", path=venv,
+            hint="remove it, or pass another `--venv`",
+        )  # fmt: skip
+    base = find_interpreter(the_lock.requires_python)
+    if dry_run:
+        return probe(base), False  # plan for the interpreter the venv would get
+    return probe(create_venv(base, venv)), True
+
+
+def _plan(
+    the_lock: Lock, lock_dir: Path, target: Interpreter, venv: Path, options: SyncOptions
+) -> Plan:
+    environment = dict(target.environment)
+    tags = list(target.tags)
+    if options.python_platform is not None:
+        environment, facts = synthesize(
+            options.python_platform, python_full_version=environment["python_full_version"]
+        )
+        tags = tags_for(facts)
+    extras = the_lock.extras if options.all_extras else tuple(
+        str(canonicalize_name(extra)) for extra in options.extras
+    )  # fmt: skip
+    groups: tuple[str, ...] | None
+    if options.all_groups:
+        groups = the_lock.dependency_groups
+    elif options.groups:
+        groups = tuple(str(canonicalize_name(group)) for group in options.groups)
+    else:
+        groups = () if options.no_default_groups else None
+    chosen = select(the_lock, environment, extras=extras, groups=groups, tags=tags)
+    wanted = [_wanted(selected, lock_dir, options.editable) for selected in chosen]
+    installed: tuple[InstalledDistribution, ...] = ()
+    if venv_python(venv).exists() and options.python_platform is None:
+        sites = {Path(target.paths["purelib"]), Path(target.paths["platlib"])}
+        installed = installed_distributions(sites)
+    return make_plan(wanted, installed)
+
+
+def _wanted(selected: Selected, lock_dir: Path, editable: bool) -> Wanted:
+    package, artifact = selected.package, selected.artifact
+    name = canonicalize_name(package.name)
+    if isinstance(artifact, LockedFile):
+        return Wanted(name=name, version=package.version, selected=selected, sha256=artifact.sha256)
+    if isinstance(artifact, LockedDirectory):
+        directory = (lock_dir / artifact.path).resolve()
+        return Wanted(
+            name=name,
+            version=package.version,
+            selected=selected,
+            directory_url=directory.as_uri(),
+            directory_path=artifact.path,
+            source_dir=directory,
+            editable=editable and artifact.editable,
+        )
+    raise SyncFailed(
+        f"`{package.name}` is locked as an archive or a version-control checkout, "
+        "which `ulock sync` cannot install yet"
+    )
+
+
+def _index_settings(options: SyncOptions, lock_options: LockOptions) -> IndexSettings:
+    if (options.directory / "pyproject.toml").is_file():
+        return index_settings(load_project(options.directory), lock_options)
+    return IndexSettings(
+        cache_dir=resolve_cache_dir(options.cache_dir),
+        offline=options.offline,
+        project_root=options.directory,
+    )
+
+
+async def _apply(
+    plan: Plan, target: Interpreter, lock_dir: Path, settings: IndexSettings, report: Progress
+) -> None:
+    changes = plan.of_kind("install", "upgrade", "downgrade", "reinstall")
+    cache = DiskCache(resolve_cache_dir(settings.cache_dir))
+    work = Path(tempfile.mkdtemp(prefix="sync-", dir=cache.tmp_dir()))
+    backup = Path(tempfile.mkdtemp(prefix=".ulock-backup-", dir=target.prefix))
+    try:
+        async with IndexClient(settings) as client:
+            requests = [
+                FileRequest(name=action.name, file=action.new.selected.artifact)
+                for action in changes
+                if action.new is not None and isinstance(action.new.selected.artifact, LockedFile)
+            ]
+            report(f"fetching {len(requests)} files")
+            files = await fetch_all(
+                requests, client=client, cache=cache, lock_dir=lock_dir, work_dir=work / "files"
+            )
+            wheels = await _wheels(changes, files, target, work, client, report)
+        environment = Environment(target, backup)
+        await asyncio.to_thread(_change_all, plan, environment, wheels, report)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+async def _wheels(  # noqa: PLR0917 - one call site
+    changes: Sequence[Action],
+    files: dict[str, Path],
+    target: Interpreter,
+    work: Path,
+    client: IndexClient,
+    report: Progress,
+) -> dict[str, Path]:
+    """A wheel per changed name: the fetched wheel, or one built from a directory or sdist."""
+    resolver = PinningBuildResolver(client)
+    wheels: dict[str, Path] = {}
+    for number, action in enumerate(changes):
+        assert action.new is not None
+        artifact = action.new.selected.artifact
+        if isinstance(artifact, LockedFile) and artifact.name.endswith(".whl"):
+            wheels[action.name] = files[artifact.name]
+            continue
+        source = files[artifact.name] if isinstance(artifact, LockedFile) else None
+        if source is None:
+            assert action.new.source_dir is not None
+            source = action.new.source_dir
+        report(f"building {action.name}")
+        wheels[action.name] = await build_wheel(
+            source,
+            python=target.executable,
+            editable=action.new.editable,
+            work_dir=work / f"build-{number}",
+            resolver=resolver,
+            download=client.download_verified,
+        )
+    return wheels
+
+
+def _change_all(
+    plan: Plan, environment: Environment, wheels: dict[str, Path], report: Progress
+) -> None:
+    done: list[str] = []
+    # Installs and replacements first, removals last: a failure midway never leaves a
+    # dependency removed while its replacement is missing.
+    ordered = [action for action in plan.actions if action.kind != "remove"]
+    ordered += plan.of_kind("remove")
+    for action in ordered:
+        report(action.line())
+        try:
+            _change(action, environment, wheels)
+        except UlockError as error:
+            made = ", ".join(f"`{line}`" for line in done) or "none"
+            raise SyncFailed(
+                f"{error.message}\n`{action.line()}` was not made (the environment keeps the "
+                f"old state of `{action.name}`); changes made before it: {made}",
+                hint=error.hint or "fix the problem and run `ulock sync` again",
+            ) from None
+        done.append(action.line())
+
+
+def _change(action: Action, environment: Environment, wheels: dict[str, Path]) -> None:
+    stash = environment.stash(action.old) if action.old is not None else None
+    if action.new is not None:
+        new = action.new
+        direct_url = None
+        if new.directory_url is not None:
+            direct_url = {"url": new.directory_url, "dir_info": {"editable": new.editable}}
+        try:
+            environment.install_wheel(
+                wheels[action.name], source_sha256=new.sha256, direct_url=direct_url
+            )
+        except BaseException:
+            if stash is not None:
+                environment.restore(stash)
+            raise
+    if stash is not None:
+        environment.discard(stash)
