@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from universal_lock.cli.diff_command import diff_command
 from universal_lock.cli.lock_command import lock_command
 from universal_lock.cli.sync_command import sync_command
 from universal_lock.errors import Interrupted, UlockError
@@ -57,6 +58,7 @@ def report_error(error: UlockError) -> None:
 
 app.command("lock")(lock_command)
 app.command("sync")(sync_command)
+app.command("diff")(diff_command)
 
 
 def main(argv: list[str] | None = None) -> None:

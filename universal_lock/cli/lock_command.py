@@ -60,6 +60,10 @@ def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
         outcome = lock(options, progress=report)
     for warning in outcome.warnings:
         console.print(f"[yellow]warning[/]: {warning}", highlight=False)
+    if outcome.changed and outcome.previous is not None:
+        from universal_lock.cli.diff_command import report_relock
+
+        report_relock(console, outcome.previous, outcome.lock)
     count = sum(1 for package in outcome.lock.packages if package.version is not None)
     verb = "wrote" if outcome.changed else "unchanged:"
     console.print(f"{verb} `{outcome.path}` ({count} packages)", highlight=False)
