@@ -25,7 +25,11 @@ explicit = true                   # into NAME/ for `path` sources; no index decl
 
 [[ulock.expect.entries]]          # exact lock entries of one name: version -> marker
 name = "numpy"
-versions = { "1.26.0" = "python_full_version < '3.10'", "2.1.0" = "python_full_version >= '3.10'" }
+versions = { "1.26.0" = "python_full_version < '3.8'", "2.1.0" = "python_full_version >= '3.8'" }
+
+[[ulock.expect.entries]]          # or as pairs, when one version has several entries
+name = "torch"
+locked = [["2.3.0", "sys_platform == 'darwin'"], ["2.3.0", "sys_platform != 'darwin'"]]
 
 [[ulock.expect.selections]]       # what one environment installs (name -> version)
 platform = "linux-x86_64"         # or linux-aarch64, darwin-arm64, darwin-x86_64, win
@@ -320,6 +324,16 @@ def check_expectations(case: Case, outcome: Outcome) -> None:
             for p in outcome.lock.packages
             if canonicalize_name(p.name) == name
         }
+        if "locked" in expected:
+            # [[version, marker], ...]: one name may have several entries of one version.
+            pairs = sorted(
+                (str(p.version), str(parse_marker(p.marker or "")))
+                for p in outcome.lock.packages
+                if canonicalize_name(p.name) == name
+            )
+            wanted_pairs = sorted((v, str(parse_marker(m))) for v, m in expected["locked"])
+            assert pairs == wanted_pairs, f"{name}: locked {pairs}"
+            continue
         wanted: Mapping[str, str] = expected["versions"]
         assert set(found) == set(wanted), f"{name}: locked {sorted(found)}"
         for version, marker in wanted.items():

@@ -20,7 +20,7 @@ from packaging.version import Version
 
 from universal_lock.errors import UlockError
 from universal_lock.index import CoreMetadata, Distribution, Unavailable
-from universal_lock.markers import MarkerTree, marker_from_wheel_tags
+from universal_lock.markers import FALSE, MarkerTree, marker_from_wheel_tags
 from universal_lock.resolver.candidates import VersionFiles, exact_pin, group_versions, ordered
 from universal_lock.resolver.finder import Finder
 from universal_lock.resolver.fork import Fork
@@ -154,14 +154,8 @@ class UniversalResolver:
         if isinstance(source, list):
             return source
         self._progress(f"choosing {step.package}")
-        candidates = ordered(
-            await self._version_files(name, source),
-            step.versions,
-            policy=self._request.policy,
-            explicit_prerelease=name in self._request.explicit_prereleases,
-            direct=name in self._request.direct,
-            preferences=self._preferred(name, fork.region),
-            yanked_pins=self._yanked_pins.get(name, frozenset()),
+        candidates = self._candidates(
+            name, await self._version_files(name, source), step.versions, fork.region
         )
         for entry in candidates:
             inside = fork.region & MarkerTree.from_python_range(entry.python)
@@ -179,14 +173,47 @@ class UniversalResolver:
         fork.solver.choose(step.package, None)
         return []
 
-    def _preferred(self, name: str, region: MarkerTree) -> list[Version]:
-        """The previous lock's versions that applied somewhere in ``region``, then other forks'."""
+    def _candidates(
+        self,
+        name: str,
+        versions: list[VersionFiles],
+        allowed: VersionRange,
+        region: MarkerTree,
+    ) -> list[VersionFiles]:
+        """The versions to try, in order: the previous lock's, then other forks', then policy.
+
+        Another fork's version is preferred only when it can be installed wherever the
+        version the policy would pick can (``_usable``): sharing a version must never cost a
+        platform, e.g. an old release with aarch64 wheels chosen for a required aarch64
+        environment must not push Windows off the newest release that has Windows wheels.
+        """
         locked = [
             version
             for version, where in self._request.preferences.get(name, ())
             if not (where & region).is_empty()
         ]
-        return locked + self._chosen.get(name, [])
+
+        def rank(preferences: list[Version]) -> list[VersionFiles]:
+            return ordered(
+                versions,
+                allowed,
+                policy=self._request.policy,
+                explicit_prerelease=name in self._request.explicit_prereleases,
+                direct=name in self._request.direct,
+                preferences=preferences,
+                yanked_pins=self._yanked_pins.get(name, frozenset()),
+            )
+
+        others = self._chosen.get(name, [])
+        shared = rank(locked + others)
+        if not others or not shared:
+            return shared
+        plain = rank(locked)
+        first, best = shared[0], plain[0]
+        if first is best or first.version in locked:
+            return shared
+        lost = _usable(best, region) & ~_usable(first, region)
+        return shared if lost.is_empty() else plain
 
     def _source_for(self, fork: Fork, name: str) -> SourceRef | list[Fork]:
         """The one source of ``name`` in this fork, or the children if sources split it."""
@@ -216,7 +243,9 @@ class UniversalResolver:
         """
         if not self._request.required_environments:
             return None
-        needed = fork.needed(fork.solver.root).get(package, fork.region)
+        # A package no edge reaches inside this fork (a dependency added before the fork
+        # split off, whose marker lies outside it) is not installed here: it needs no file.
+        needed = fork.needed(fork.solver.root).get(package, FALSE)
         for required in self._request.required_environments:
             wanted = required & needed
             if wanted.is_empty():
@@ -355,6 +384,17 @@ def _project_pins(request: ResolverInput) -> dict[str, frozenset[Version]]:
         if pinned is not None:
             pins.setdefault(name, set()).add(pinned)
     return {name: frozenset(versions) for name, versions in pins.items()}
+
+
+def _usable(entry: VersionFiles, region: MarkerTree) -> MarkerTree:
+    """The part of ``region`` where some file of ``entry`` can be installed."""
+    usable = region & MarkerTree.from_python_range(entry.python)
+    if any(dist.kind == "sdist" for dist in entry.files):
+        return usable
+    wheels = FALSE
+    for dist in entry.files:
+        wheels = wheels | marker_from_wheel_tags(dist.tags)
+    return usable & wheels
 
 
 def _names_extra(requirement: Requirement) -> bool:
