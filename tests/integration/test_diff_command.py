@@ -397,6 +397,11 @@ def test_git_revisions(
     shutil.copyfile(locks.old, repo / "pylock.toml")
     assert run("diff", "--format", "json") == 0
     assert json.loads(capsys.readouterr().out)["summary"]["upgraded"] == 1  # numpy went back
+    # Paths are relative to the current directory, revisions to --directory.
+    assert run("diff", "sub/pylock.toml", "HEAD", "--directory", "sub") == 0
+    assert capsys.readouterr().out == "no changes\n"
+    assert run("diff", "sub/pylock.toml", str(locks.new), "--directory", "sub") == 0
+    assert capsys.readouterr().out == EXPECTED_TEXT
     monkeypatch.chdir(repo / "sub")
     assert run("diff", "main~1", "main") == 0  # relative to the current directory: sub/
     assert capsys.readouterr().out == "no changes\n"

@@ -50,10 +50,13 @@ def diff(old: str | None, new: str | None, *, directory: Path = Path()) -> DiffO
 
 
 def load_lock(argument: str, *, directory: Path = Path()) -> LabelledLock:
-    """Read the lock named by ``argument``: a file path, ``REV`` or ``REV:PATH``."""
+    """Read the lock named by ``argument``: a file path, ``REV`` or ``REV:PATH``.
+
+    ``REV`` means ``directory``'s ``pylock.toml`` at that revision.
+    """
+    # Paths are relative to the current directory, like any path on a command line; only
+    # revisions (which name a lock inside the repository) look in `directory`.
     path = Path(argument)
-    if not path.is_absolute():
-        path = directory / path
     if path.is_file():
         return LabelledLock(label=argument, lock=read_lock(path))
     if path.is_dir():
