@@ -64,3 +64,16 @@ class Fork:
                         reached[dependency] = after
                         work.append(dependency)
         return reached
+
+    def has_stale_edges(self, root: str) -> bool:
+        """Whether some dependency given to the solver cannot apply anywhere in the region.
+
+        True when an edge's marker misses every environment where its source package may be
+        needed: the solver would have to satisfy that dependency here all the same.
+        """
+        reached = self.needed(root)
+        for (key, _version), dependencies in self.edges.items():
+            here = reached.get(key, FALSE)
+            if any((here & edge).is_empty() for edge in dependencies.values()):
+                return True
+        return False

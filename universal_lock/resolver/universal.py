@@ -134,6 +134,30 @@ class UniversalResolver:
             if children:
                 return children
 
+    def _split(self, fork: Fork, parts: Sequence[MarkerTree]) -> list[Fork]:
+        """Children of ``fork`` for ``parts``: clones, or fresh starts where a clone is stale.
+
+        A clone keeps every dependency the parent was given. When one of them cannot apply
+        inside the part (a Windows-only requirement in a linux fork), the solver would still
+        have to satisfy it there, and could fail for nothing; such a part starts again from
+        the root's requirements instead (metadata is cached, so this costs only solving).
+        """
+        children: list[Fork] = []
+        for part in parts:
+            child = fork.split(part)
+            if child.has_stale_edges(fork.solver.root):
+                children += self._restart(part)
+            else:
+                children.append(child)
+        return children
+
+    def _restart(self, region: MarkerTree) -> list[Fork]:
+        request = self._request
+        return [
+            self._root_fork(part, plan)
+            for part, plan in settle(request.requirements, region, request.constraints)
+        ]
+
     def _finish(self, fork: Fork, solved: Solved) -> None:
         solution = {
             key: version for key, version in solved.solution.items() if key != fork.solver.root
@@ -162,12 +186,12 @@ class UniversalResolver:
             if inside.is_empty():
                 continue
             if inside != fork.region:
-                return [fork.split(part) for part in fork.region.split_nonempty(inside)]
+                return self._split(fork, fork.region.split_nonempty(inside))
             missing = self._missing_required_environment(fork, step.package, entry)
             if missing is not None:
                 if (fork.region & ~missing).is_empty():
                     continue
-                return [fork.split(part) for part in fork.region.split_nonempty(missing)]
+                return self._split(fork, fork.region.split_nonempty(missing))
             fork.solver.choose(step.package, entry.version)
             return []
         fork.solver.choose(step.package, None)
@@ -227,7 +251,7 @@ class UniversalResolver:
             if inside.is_empty():
                 continue
             if inside != region:
-                return [fork.split(part) for part in region.split_nonempty(rule.region)]
+                return self._split(fork, region.split_nonempty(rule.region))
             fork.sources[name] = rule.source
             return rule.source
         fork.sources[name] = DEFAULT_SOURCE
@@ -276,7 +300,7 @@ class UniversalResolver:
                 fork.solver.mark_unavailable(step.package, step.version, reason)
                 return []
             if inside != fork.region:
-                return [fork.split(part) for part in fork.region.split_nonempty(inside)]
+                return self._split(fork, fork.region.split_nonempty(inside))
         requirements = self._with_overrides(metadata.requires_dist)
         if extra is None:
             scoped = scope_requirements(requirements, extra=None)
@@ -290,15 +314,22 @@ class UniversalResolver:
                 *scope_requirements(own, extra=extra),
             ]
         parts = settle(scoped, fork.region, self._request.constraints)
-        children: list[Fork] = []
-        for part, plan in parts:
-            target = fork if len(parts) == 1 else fork.split(part)
-            target.edges[(step.package, step.version)] = dict(plan.edges)
-            target.solver.add_dependencies(step.package, step.version, plan.dependencies)
-            if len(parts) > 1:
-                children.append(target)
         for requirement in scoped:
             self._prefetch(requirement.name)
+        if len(parts) == 1:
+            ((_part, plan),) = parts
+            fork.edges[(step.package, step.version)] = dict(plan.edges)
+            fork.solver.add_dependencies(step.package, step.version, plan.dependencies)
+            return []
+        children: list[Fork] = []
+        for part, plan in parts:
+            child = fork.split(part)
+            if child.has_stale_edges(fork.solver.root):
+                children += self._restart(part)
+                continue
+            child.edges[(step.package, step.version)] = dict(plan.edges)
+            child.solver.add_dependencies(step.package, step.version, plan.dependencies)
+            children.append(child)
         return children
 
     def _with_overrides(self, requirements: Sequence[Requirement]) -> list[Requirement]:
