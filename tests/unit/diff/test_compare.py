@@ -115,6 +115,18 @@ def test_hash_change_without_version_change_is_flagged() -> None:
     )
 
 
+def test_only_hash_algorithms_both_sides_have_are_compared() -> None:
+    old = entry("a", "1.0")
+    wheel = old.wheels[0]
+    more = replace(wheel, hashes={**wheel.hashes, "sha512": "ab" * 64})
+    assert diff_locks(lock(old), lock(replace(old, wheels=(more,)))).is_empty
+    other = replace(wheel, hashes={"sha256": wheel.hashes["sha256"], "sha512": "cd" * 64})
+    (change,) = diff_locks(
+        lock(replace(old, wheels=(more,))), lock(replace(old, wheels=(other,)))
+    ).changes
+    assert change.kinds == ("hash-changed",)
+
+
 def test_new_hashes_with_a_new_version_are_not_flagged() -> None:
     result = diff_locks(lock(entry("a", "1.0")), lock(entry("a", "1.1", seed="b")))
     assert [change.kinds for change in result.changes] == [("upgraded",)]

@@ -151,13 +151,18 @@ def _digest(hashes: Mapping[str, str]) -> str:
     return f"{algorithm}:{hashes[algorithm]}"
 
 
-def _file_digests(package: LockedPackage) -> dict[str, str]:
-    digests = {file.name: _digest(file.hashes) for file in _files(package)}
+def _file_hashes(package: LockedPackage) -> dict[str, Mapping[str, str]]:
+    """Every file of the entry (wheels, sdist, archive) by name, with its hashes."""
+    hashes: dict[str, Mapping[str, str]] = {file.name: file.hashes for file in _files(package)}
     if package.archive is not None:
-        digests[package.archive.url or package.archive.path or "archive"] = _digest(
-            package.archive.hashes
-        )
-    return digests
+        location = package.archive.url or package.archive.path or "archive"
+        hashes[location] = package.archive.hashes
+    return hashes
+
+
+def _differs(old: Mapping[str, str], new: Mapping[str, str]) -> bool:
+    # Only algorithms both sides recorded can be compared; adding one is not a change.
+    return any(old[algorithm] != new[algorithm] for algorithm in old.keys() & new.keys())
 
 
 def _file_key(filename: str) -> str:
@@ -172,7 +177,7 @@ def _view(package: LockedPackage) -> EntryView:
         version=None if package.version is None else str(package.version),
         marker=package.marker,
         source=entry_source(package),
-        files=tuple(sorted(_file_digests(package).items())),
+        files=tuple(sorted((name, _digest(h)) for name, h in _file_hashes(package).items())),
         build_requires=tuple(str(pin) for pin in package.build_requires),
     )
 
@@ -200,12 +205,12 @@ def _classify(
     kinds: list[ChangeKind] = []
     if old.version != new.version and old.version is not None and new.version is not None:
         kinds.append("upgraded" if new.version > old.version else "downgraded")
-    old_digests, new_digests = _file_digests(old), _file_digests(new)
+    old_digests, new_digests = _file_hashes(old), _file_hashes(new)
     hash_changed = tuple(
         sorted(
             file
-            for file, digest in new_digests.items()
-            if file in old_digests and old_digests[file] != digest
+            for file, hashes in new_digests.items()
+            if file in old_digests and _differs(old_digests[file], hashes)
         )
     )
     if old.version == new.version and hash_changed:
