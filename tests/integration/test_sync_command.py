@@ -4,11 +4,17 @@ wheels, synced into real virtual environments (made with `--without-pip`)."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import re
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.integration.test_pylock_installers import tools  # noqa: F401 - the shared fixture
 from tests.support.builder import write_flat_directory
 from universal_lock.cli import main
 
@@ -74,8 +80,6 @@ def versions_in(venv: Path, *modules: str) -> dict[str, str | None]:
         "        out[name] = None\n"
         "print(json.dumps(out))\n"
     )
-    import json
-
     done = subprocess.run(
         [str(venv / "bin" / "python"), "-c", code, *modules],
         capture_output=True, text=True, check=True,
@@ -257,3 +261,174 @@ def test_locked_fails_on_a_stale_lock_and_plain_sync_relocks(
     assert sync(project, cache) == 0
     assert "wrote" in capsys.readouterr().err
     assert versions_in(project / ".venv", "alpha", "gamma") == {"alpha": None, "gamma": "0.3.0"}
+
+
+BACKEND = r"""
+import base64, hashlib, os, zipfile
+
+NAME, VERSION = "demo", "0.1"
+
+
+def _wheel(directory, members):
+    filename = NAME + "-" + VERSION + "-py3-none-any.whl"
+    dist_info = NAME + "-" + VERSION + ".dist-info"
+    members = dict(members)
+    members[dist_info + "/METADATA"] = (
+        "Metadata-Version: 2.1\nName: " + NAME + "\nVersion: " + VERSION + "\n"
+    ).encode()
+    members[dist_info + "/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    lines = []
+    for path, data in members.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        lines.append(path + ",sha256=" + digest + "," + str(len(data)) + "\n")
+    members[dist_info + "/RECORD"] = ("".join(lines) + dist_info + "/RECORD,,\n").encode()
+    with zipfile.ZipFile(os.path.join(directory, filename), "w") as archive:
+        for path, data in members.items():
+            archive.writestr(path, data)
+    return filename
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    with open(os.path.join("src", "demo", "__init__.py"), "rb") as source:
+        return _wheel(wheel_directory, {"demo/__init__.py": source.read()})
+
+
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    return _wheel(wheel_directory, {"demo.pth": (os.path.abspath("src") + "\n").encode()})
+"""
+
+
+def test_the_project_is_installed_editable_unless_no_editable(tmp_path: Path, capsys) -> None:
+    project = write_project(
+        tmp_path / "project",
+        '"gamma"',
+        "[build-system]\nrequires = []\n"
+        'build-backend = "demo_backend"\nbackend-path = ["_backend"]\n',
+    )
+    (project / "_backend").mkdir()
+    (project / "_backend" / "demo_backend.py").write_text(BACKEND)
+    (project / "src" / "demo").mkdir(parents=True)
+    (project / "src" / "demo" / "__init__.py").write_text('__version__ = "0.1"\n')
+    cache = tmp_path / "cache"
+    assert sync(project, cache) == 0
+    venv = project / ".venv"
+    assert versions_in(venv, "demo", "gamma") == {"demo": "0.1", "gamma": "0.3.0"}
+    # Editable: a change to the sources shows without syncing again.
+    (project / "src" / "demo" / "__init__.py").write_text('__version__ = "0.1-edited"\n')
+    assert versions_in(venv, "demo") == {"demo": "0.1-edited"}
+    capsys.readouterr()
+    assert sync(project, cache) == 0
+    assert "already matches the lock" in capsys.readouterr().err
+
+    assert sync(project, cache, "--no-editable", "--dry-run") == 0
+    assert capsys.readouterr().out.splitlines() == ["~ demo==0.1 -> @ ."]
+    assert sync(project, cache, "--no-editable") == 0
+    (project / "src" / "demo" / "__init__.py").write_text('__version__ = "0.2"\n')
+    assert versions_in(venv, "demo") == {"demo": "0.1-edited"}  # a copy, not the sources
+
+
+@pytest.mark.parametrize("flags", [(), ("--extra", "fast"), ("--group", "dev")])
+def test_pip_uv_and_ulock_choose_the_same_packages(
+    tools,  # noqa: F811 - the fixture imported above
+    flags,
+    tmp_path: Path,
+    capsys,
+) -> None:
+    if not tools.pip_ok or tools.uv is None:
+        pytest.skip("pip >= 26.1 and uv are needed")
+    project = write_project(
+        tmp_path / "project",
+        '"alpha; python_version >= \'3.12\'", "beta", "linuxonly; sys_platform == \'linux\'"',
+    )
+    cache = tmp_path / "cache"
+    lock(project, cache)
+    # The venv ulock plans for has the tools' interpreter, so all three judge one environment.
+    venv = tmp_path / "venv"
+    subprocess.run([str(tools.python), "-m", "venv", "--without-pip", str(venv)], check=True)
+    capsys.readouterr()
+    assert sync(project, cache, "--venv", str(venv), "--dry-run", *flags) == 0
+    ours = sorted(line.removeprefix("+ ") for line in capsys.readouterr().out.splitlines())
+
+    extras = [flags[1]] if flags[:1] == ("--extra",) else []
+    groups = [flags[1]] if flags[:1] == ("--group",) else []
+    pip_source = ["-r", "pylock.toml" + (f"[{','.join(extras)}]" if extras else "")]
+    if groups:
+        pip_source = [arg for group in groups for arg in ("--group", f"pylock.toml:{group}")]
+    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull}
+    pip = subprocess.run(
+        [str(tools.python), "-m", "pip", "install", "--dry-run", "--quiet", "--no-index",
+         "--disable-pip-version-check", "--report", "-", *pip_source],
+        cwd=project, capture_output=True, text=True, env=env, check=False, timeout=300,
+    )  # fmt: skip
+    assert pip.returncode == 0, pip.stderr
+    by_pip = sorted(
+        f"{item['metadata']['name']}=={item['metadata']['version']}"
+        for item in json.loads(pip.stdout)["install"]
+    )
+    uv_env = {**os.environ, "UV_NO_CONFIG": "1", "UV_CACHE_DIR": str(tmp_path / "uv")}
+    uv = subprocess.run(
+        [str(tools.uv), "pip", "install", "--dry-run", "--offline", "--python", str(tools.python),
+         "-r", "pylock.toml", *flags],
+        cwd=project, capture_output=True, text=True, env=uv_env, check=False, timeout=300,
+    )  # fmt: skip
+    assert uv.returncode == 0, uv.stderr
+    by_uv = sorted(re.findall(r"^ \+ (\S+==\S+)$", uv.stderr, flags=re.MULTILINE))
+    assert ours == by_pip == by_uv
+    assert "beta==1.0.0" in ours and "linuxonly==1.0.0" in ours
+    assert ("alpha==2.0.0" in ours) == (sys.version_info >= (3, 12))  # tools use this Python
+    assert ("devtool==0.1.0" in ours) == (flags[:1] != ("--group",) or "dev" in flags)
+    assert ("fastlib==3.0.0" in ours) == ("fast" in flags)
+
+
+def break_wheel(wheel: Path) -> None:
+    """Rewrite ``wheel`` with a last member that escapes the install directory."""
+    with zipfile.ZipFile(wheel) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    record = next(name for name in members if name.endswith(".dist-info/RECORD"))
+    members[record] = b"../../../../escape.txt,,\n" + members[record]
+    members["../../../../escape.txt"] = b"no\n"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_a_failure_midway_says_what_happened_and_leaves_the_venv_usable(
+    tmp_path: Path, capsys
+) -> None:
+    project = write_project(tmp_path / "project", '"alpha==1.0.0"')
+    cache = tmp_path / "cache"
+    assert sync(project, cache) == 0
+    break_wheel(project / "whl" / "gamma-0.3.0-py3-none-any.whl")
+    set_dependencies(project, '"alpha==1.0.0"', '"alpha==2.0.0", "gamma"')
+    capsys.readouterr()
+    assert sync(project, cache) == 1  # relocks (the broken wheel's hash is locked), then fails
+    err = capsys.readouterr().err
+    assert "installing `gamma-0.3.0-py3-none-any.whl` failed" in err
+    assert "`+ gamma==0.3.0` was not made" in err
+    assert "`~ alpha==1.0.0 -> 2.0.0`" in err
+    venv = project / ".venv"
+    assert versions_in(venv, "alpha", "beta", "gamma") == {
+        "alpha": "2.0.0", "beta": "1.0.0", "gamma": None,
+    }  # fmt: skip
+    site = next((venv / "lib").glob("python3.*/site-packages"))
+    assert not list(site.glob("gamma*"))
+    assert not list(venv.glob(".ulock-backup-*"))
+
+
+def test_a_new_venv_gets_an_interpreter_that_fits_requires_python(tmp_path: Path, capsys) -> None:
+    if not list((Path.home() / ".pyenv" / "versions").glob("3.8.*/bin/python")):
+        pytest.skip("no Python 3.8 here")
+    project = write_project(tmp_path / "project", '"gamma"')
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('">=3.8"', '">=3.8,<3.9"'))
+    assert sync(project, tmp_path / "cache") == 0
+    assert "with Python 3.8." in capsys.readouterr().err
+    venv = project / ".venv"
+    assert versions_in(venv, "gamma") == {"gamma": "0.3.0"}
+    version = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert version.stdout.strip() == "(3, 8)"
