@@ -5,11 +5,18 @@ operations, then ``resolver`` / ``installer``, then ``lockfile`` / ``project`` /
 ``index``, then the pure cores ``solver`` and ``markers``, and ``errors`` at the bottom.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("universal-lock")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
+from typing import Any
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # Looked up on first use: importlib.metadata costs more than `ulock lock --check` may.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("universal-lock")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            return "0+unknown"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,10 +36,19 @@ def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
     ] = None,
 ) -> None:
     """Resolve the project for every environment it supports and write pylock.toml."""
+    console = stderr_console()
+    if check:
+        from universal_lock.operations.check import is_current
+
+        if is_current(directory, output):
+            console.print("the lock is up to date", highlight=False)
+            return
+        console.print("the lock is missing or out of date with pyproject.toml", highlight=False)
+        sys.exit(1)
+
     from packaging.utils import canonicalize_name
 
     from universal_lock.operations.lock import LockOptions, lock
-    from universal_lock.operations.lock import check as check_lock
 
     options = LockOptions(
         directory=directory,
@@ -49,13 +58,6 @@ def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
         offline=offline,
         cache_dir=cache_dir,
     )
-    console = stderr_console()
-    if check:
-        if check_lock(options):
-            console.print("the lock is up to date", highlight=False)
-            return
-        console.print("the lock is missing or out of date with pyproject.toml", highlight=False)
-        sys.exit(1)
     with progress_reporter(console) as report:
         outcome = lock(options, progress=report)
     for warning in outcome.warnings:

@@ -13,7 +13,6 @@ import asyncio
 import hashlib
 import os
 import tempfile
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,11 +36,10 @@ from universal_lock.lockfile import (
     write_atomic,
 )
 from universal_lock.markers import marker_from_wheel_tags
+from universal_lock.operations import check as check_module
 from universal_lock.operations.lowering import resolver_input
-from universal_lock.project import Project, fingerprint_file, load_project
+from universal_lock.project import Project, load_project
 from universal_lock.resolver import IndexFinder, Resolution, ResolvedPackage, UniversalResolver
-
-LOCK_NAME = "pylock.toml"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,21 +67,12 @@ class LockOutcome:
 
 def lock_path(options: LockOptions) -> Path:
     """Where the lock lives: ``-o FILE``, else ``DIR/pylock.toml``."""
-    return options.output if options.output is not None else options.directory / LOCK_NAME
+    return check_module.lock_path(options.directory, options.output)
 
 
 def check(options: LockOptions) -> bool:
     """True when the lock exists and was made from the current inputs (no index is asked)."""
-    path = lock_path(options)
-    try:
-        with path.open("rb") as file:
-            data = tomllib.load(file)
-    except FileNotFoundError:
-        return False
-    except (OSError, tomllib.TOMLDecodeError):
-        return False
-    recorded = data.get("tool", {}).get("ulock", {}).get("input-fingerprint")
-    return isinstance(recorded, str) and recorded == fingerprint_file(options.directory)
+    return check_module.is_current(options.directory, options.output)
 
 
 def lock(options: LockOptions, progress: Callable[[str], None] | None = None) -> LockOutcome:
