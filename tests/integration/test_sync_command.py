@@ -4,6 +4,7 @@ wheels, synced into real virtual environments (made with `--without-pip`)."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -432,3 +433,27 @@ def test_a_new_venv_gets_an_interpreter_that_fits_requires_python(tmp_path: Path
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert version.stdout.strip() == "(3, 8)"
+
+
+def test_refusals_outside_environments_and_ulocks_own_venv(tmp_path: Path, capsys) -> None:
+    project = write_project(
+        tmp_path / "project",
+        '"gamma"',
+        "[tool.ulock]\nenvironments = [\"sys_platform == 'win32'\"]\n",
+    )
+    cache = tmp_path / "cache"
+    lock(project, cache)
+    capsys.readouterr()
+    assert sync(project, cache, "--dry-run") == 1
+    err = capsys.readouterr().err
+    assert "matches none of the lock's environments" in err and "sys_platform == 'win32'" in err
+    assert sync(project, cache, "--dry-run", "--python-platform", "windows") == 0
+    assert capsys.readouterr().out.splitlines() == ["+ devtool==0.1.0", "+ gamma==0.3.0"]
+
+    # The environment ulock runs in is never synced: that would uninstall ulock mid-run.
+    other = write_project(tmp_path / "other", '"gamma"')
+    lock(other, cache)
+    capsys.readouterr()
+    assert sync(other, cache, "--venv", sys.prefix) == 2
+    assert "is the environment ulock itself runs from" in capsys.readouterr().err
+    assert importlib.util.find_spec("gamma") is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -131,6 +132,13 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
     )
     if options.dry_run or plan.is_empty:
         return outcome
+    if Path(sys.prefix).resolve() == target.prefix.resolve():
+        # Making this environment match the lock would remove ulock (and what it imports)
+        # while it runs.
+        raise InputError(
+            f"`{venv}` is the environment ulock itself runs from; sync will not change it",
+            hint="install ulock on its own (for example with pipx) and sync from there",
+        )
     settings = _index_settings(options, lock_options)
     asyncio.run(_apply(plan, target, lock_file.parent, settings, report))
     return SyncOutcome(
