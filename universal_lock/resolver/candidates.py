@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 from packaging.ranges import VersionRange
@@ -81,13 +82,23 @@ def group_versions(
 
 
 def _python_union(files: Sequence[Distribution]) -> VersionRange:
-    python: VersionRange | None = None
+    specifiers: set[str] = set()
     for dist in files:
         if dist.requires_python is None:
             return FULL
-        spec = SpecifierSet(str(dist.requires_python), prereleases=True).to_range()
+        specifiers.add(str(dist.requires_python))
+    return _union_of(frozenset(specifiers)) if specifiers else FULL
+
+
+@lru_cache(maxsize=4096)
+def _union_of(specifiers: frozenset[str]) -> VersionRange:
+    """The union of Requires-Python ranges (a project repeats a few strings on many files)."""
+    python: VersionRange | None = None
+    for text in sorted(specifiers):
+        spec = SpecifierSet(text, prereleases=True).to_range()
         python = spec if python is None else python | spec
-    return python if python is not None else FULL
+    assert python is not None
+    return python
 
 
 def ordered(
