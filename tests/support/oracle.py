@@ -185,7 +185,9 @@ def judge(
         try:
             selected = select_packages(lock, env, extras=extras, groups=chosen_groups)
         except SelectionError as error:
-            if error.reason in ("environment", "requires-python"):
+            # Outside the lock's environments or requires-python: nothing to install there.
+            # An entry's own requires-python failing is a problem of the lock.
+            if error.reason in ("environment", "requires-python") and error.package is None:
                 continue
             problems.append(f"{where}: {error}")
             continue
