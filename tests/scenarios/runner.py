@@ -156,13 +156,15 @@ def pyproject_text(case: Case, server: IndexServer) -> str:
     if options.required_environments:
         values = ", ".join(json.dumps(text) for text in options.required_environments)
         tool.append(f"required-environments = [{values}]")
-    if tool:
+    extra: str = case.ulock.get("pyproject", "")
+    header = "[tool.ulock]\n"
+    if tool and header in extra:
+        # One [tool.ulock] table: the generated keys go first in the scenario's own.
+        extra = extra.replace(header, header + "\n".join(tool) + "\n", 1)
+    elif tool:
         lines += ["", "[tool.ulock]", *tool]
     text = "\n".join(lines) + "\n"
-    extra = case.ulock.get("pyproject", "")
     if extra:
-        if tool and "[tool.ulock]" in extra:
-            raise AssertionError(f"{case.path}: [tool.ulock] both generated and in `pyproject`")
         text += "\n" + extra.strip() + "\n"
     return text + _index_tables(case, server)
 

@@ -49,6 +49,11 @@ CASES: list[Case] = [
     ("conflicting-extras", "uv", "linux-x86_64", "3.12", ("cu118",), None),
     ("dependency-groups", "pip", None, None, (), None),
     ("dependency-groups", "uv", "win", "3.12", (), ("docs",)),
+    ("torch-universal", "pip", None, None, ("cu128",), None),
+    ("torch-universal", "uv", "linux-x86_64", "3.12", ("cu128",), None),
+    ("torch-universal", "uv", "linux-aarch64", "3.10", ("cu128",), None),
+    ("torch-universal", "uv", "darwin-arm64", "3.13", ("cpu",), None),
+    ("torch-universal", "uv", "win", "3.11", ("cpu",), None),
 ]
 
 
