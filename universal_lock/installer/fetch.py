@@ -15,13 +15,17 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName, parse_sdist_filename, parse_wheel_filename
 
 from universal_lock.errors import InputError, UlockError
-from universal_lock.index import Distribution, IndexClient, OfflineMiss, Unavailable
-from universal_lock.index.cache import DiskCache
 from universal_lock.lockfile import LockedFile
+
+if TYPE_CHECKING:
+    # Imported lazily below: the index package pulls in aiohttp, which a sync of local files
+    # does not need.
+    from universal_lock.index import Distribution, IndexClient
 
 _CHUNK = 1024 * 1024
 
@@ -51,43 +55,58 @@ class FileRequest:
     file: LockedFile
 
 
+def needs_index(requests: Sequence[FileRequest], lock_dir: Path) -> bool:
+    """True when some file must come from a URL (it has no ``path`` that exists)."""
+    return any(_local(request.file, lock_dir) is None for request in requests)
+
+
 async def fetch_all(
     requests: Sequence[FileRequest],
     *,
-    client: IndexClient,
-    cache: DiskCache,
+    client: IndexClient | None,
     lock_dir: Path,
     work_dir: Path,
 ) -> dict[str, Path]:
     """Verified copies of every requested file in ``work_dir``, by file name.
 
-    Raises ``VerificationFailed`` (wrong size or hash), ``OfflineMiss`` or ``IndexFailure``;
-    all downloads run concurrently and the first failure wins.
+    ``client`` may be ``None`` when ``needs_index`` is false. Raises ``VerificationFailed``
+    (wrong size or hash), ``OfflineMiss`` or ``IndexFailure``; all downloads run concurrently
+    and the first failure wins.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     paths = await asyncio.gather(
         *(
-            _fetch(request, client, cache, lock_dir, work_dir / str(number))
+            _fetch(request, client, lock_dir, work_dir / str(number))
             for number, request in enumerate(requests)
         )
     )
     return {request.file.name: path for request, path in zip(requests, paths, strict=True)}
 
 
+def _local(locked: LockedFile, lock_dir: Path) -> Path | None:
+    """The file at ``path`` when it exists (or when there is no ``url`` to fall back on)."""
+    if locked.path is None:
+        return None
+    local = lock_dir / locked.path
+    return local if local.is_file() or locked.url is None else None
+
+
 async def _fetch(
-    request: FileRequest, client: IndexClient, cache: DiskCache, lock_dir: Path, target: Path
+    request: FileRequest, client: IndexClient | None, lock_dir: Path, target: Path
 ) -> Path:
     locked = request.file
     expected = locked.sha256
     assert expected is not None  # a ulock lock records sha256 for every file
-    local = (lock_dir / locked.path) if locked.path is not None else None
-    if local is not None and (local.is_file() or locked.url is None):
+    local = _local(locked, lock_dir)
+    if local is not None:
         if not local.is_file():
             raise InputError(f"`{locked.path}` (of `{request.name}`) does not exist", path=local)
         copy = await asyncio.to_thread(_copy, local, target)
         origin = f"`{local}`"
     else:
-        assert locked.url is not None
+        from universal_lock.index import OfflineMiss, Unavailable
+
+        assert locked.url is not None and client is not None
         downloaded = await client.download(_distribution(request), target)
         if isinstance(downloaded, Unavailable):
             raise OfflineMiss(downloaded.what)
@@ -95,29 +114,35 @@ async def _fetch(
         origin = "the cache or the index"
     actual_sha256, actual_size = await asyncio.to_thread(_digest, copy)
     if locked.size is not None and actual_size != locked.size:
-        _forget(cache, expected, locked)
+        _forget(client, expected, locked)
         raise VerificationFailed(
             locked.name, what="size", expected=str(locked.size), actual=str(actual_size),
             origin=origin,
         )  # fmt: skip
     if actual_sha256 != expected:
-        _forget(cache, expected, locked)
+        _forget(client, expected, locked)
         raise VerificationFailed(
             locked.name, what="sha256", expected=expected, actual=actual_sha256, origin=origin
         )
     return copy
 
 
-def _forget(cache: DiskCache, sha256: str, locked: LockedFile) -> None:
+def _forget(client: IndexClient | None, sha256: str, locked: LockedFile) -> None:
     """Drop a cached copy that failed verification (it is keyed by the hash it lacks)."""
-    if locked.url is None:
+    if locked.url is None or client is None:
         return
+    from universal_lock.index import resolve_cache_dir
+    from universal_lock.index.cache import DiskCache
+
+    cache = DiskCache(resolve_cache_dir(client.settings.cache_dir))
     cached = cache.cached_file(sha256, locked.name)
     if cached is not None:
         cached.unlink(missing_ok=True)
 
 
 def _distribution(request: FileRequest) -> Distribution:
+    from universal_lock.index import Distribution
+
     locked = request.file
     assert locked.url is not None
     if locked.name.endswith(".whl"):

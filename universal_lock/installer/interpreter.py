@@ -115,17 +115,18 @@ def find_interpreter(requires_python: SpecifierSet | None) -> Path:
     """The newest interpreter that satisfies ``requires_python``.
 
     Looks at ``python3.X`` on ``PATH`` and ``~/.pyenv/versions/*/bin/python``; when none fits,
-    the interpreter running ulock, if it fits.
+    the interpreter running ulock, if it fits. Candidates are tried newest first by the
+    version their name suggests, and each is asked for its real version before it is chosen.
     """
-    best: tuple[Version, Path] | None = None
-    for candidate in _candidates():
+    ranked = sorted(
+        _candidates(),
+        key=lambda candidate: (candidate[0] is not None, candidate[0] or Version("0")),
+        reverse=True,
+    )
+    for _, candidate in ranked:
         version = _version_of(candidate)
-        if version is None or not _fits(version, requires_python):
-            continue
-        if best is None or version > best[0]:
-            best = (version, candidate)
-    if best is not None:
-        return best[1]
+        if version is not None and _fits(version, requires_python):
+            return candidate
     running = Version(".".join(str(part) for part in sys.version_info[:3]))
     if _fits(running, requires_python):
         return Path(sys.executable)
@@ -165,9 +166,10 @@ def _fits(version: Version, requires_python: SpecifierSet | None) -> bool:
     return requires_python is None or requires_python.contains(version, prereleases=True)
 
 
-def _candidates() -> Iterator[Path]:
+def _candidates() -> Iterator[tuple[Version | None, Path]]:
+    """(the version the name suggests, the interpreter) for every candidate."""
     seen: set[Path] = set()
-    names = re.compile(r"python3\.\d+")
+    names = re.compile(r"python(3\.\d+)")
     for directory in os.environ.get("PATH", "").split(os.pathsep):
         if "shims" in Path(directory).parts:
             continue  # pyenv's shims pick a version by configuration, not by their name
@@ -176,13 +178,21 @@ def _candidates() -> Iterator[Path]:
         except OSError:
             continue
         for entry in entries:
-            if names.fullmatch(entry.name) and entry not in seen:
+            match = names.fullmatch(entry.name)
+            if match and entry not in seen:
                 seen.add(entry)
-                yield entry
+                yield _guess(match.group(1)), entry
     for entry in sorted((Path.home() / ".pyenv" / "versions").glob("*/bin/python")):
         if entry not in seen:
             seen.add(entry)
-            yield entry
+            yield _guess(entry.parts[-3]), entry
+
+
+def _guess(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
 
 
 def _version_of(python: Path) -> Version | None:

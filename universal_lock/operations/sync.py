@@ -18,15 +18,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
 from universal_lock.errors import InputError, UlockError
-from universal_lock.index import IndexClient, IndexSettings, resolve_cache_dir
-from universal_lock.index.build_pinning import PinningBuildResolver
-from universal_lock.index.cache import DiskCache
-from universal_lock.installer.build import build_wheel
-from universal_lock.installer.fetch import FileRequest, fetch_all
+from universal_lock.installer.fetch import FileRequest, fetch_all, needs_index
 from universal_lock.installer.installed import InstalledDistribution, installed_distributions
 from universal_lock.installer.interpreter import (
     Interpreter,
@@ -47,8 +44,15 @@ from universal_lock.lockfile import (
     read_lock,
     select,
 )
-from universal_lock.operations.lock import LockOptions, LockOutcome, check, index_settings, lock
-from universal_lock.project import load_project
+from universal_lock.operations.check import is_current
+
+if TYPE_CHECKING:
+    from universal_lock.index import IndexClient, IndexSettings
+    from universal_lock.operations.lock import LockOutcome
+
+# The index client (aiohttp), the resolver and the project model are imported only when a
+# sync needs them: a sync from a current lock of local files never does, and start-up time is
+# a large part of a small sync.
 
 Progress = Callable[[str], None]
 
@@ -97,15 +101,12 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
         raise InputError("`--python-platform` plans for another machine: it needs `--dry-run`")
     if options.locked and options.frozen:
         raise InputError("`--locked` and `--frozen` cannot be used together")
-    lock_options = LockOptions(
-        directory=options.directory, offline=options.offline, cache_dir=options.cache_dir
-    )
     lock_file = options.directory / "pylock.toml"
     relocked = None
     if options.frozen:
         if not lock_file.is_file():
             raise InputError("no lock to sync from (`--frozen`)", path=lock_file)
-    elif not check(lock_options):
+    elif not is_current(options.directory):
         if options.locked:
             raise SyncFailed(
                 f"`{lock_file}` is missing or out of date with pyproject.toml (`--locked`)",
@@ -116,7 +117,12 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
                 f"`{lock_file}` is missing or out of date, and `--dry-run` writes nothing",
                 hint="run `ulock lock` first, or pass `--frozen` to plan from the lock as it is",
             )
+        from universal_lock.operations.lock import LockOptions, lock
+
         report("locking")
+        lock_options = LockOptions(
+            directory=options.directory, offline=options.offline, cache_dir=options.cache_dir
+        )
         relocked = lock(lock_options, progress=report)
     the_lock = read_lock(lock_file)
     venv = options.venv if options.venv is not None else options.directory / ".venv"
@@ -139,8 +145,7 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
             f"`{venv}` is the environment ulock itself runs from; sync will not change it",
             hint="install ulock on its own (for example with pipx) and sync from there",
         )
-    settings = _index_settings(options, lock_options)
-    asyncio.run(_apply(plan, target, lock_file.parent, settings, report))
+    asyncio.run(_apply(plan, target, lock_file.parent, options, report))
     return SyncOutcome(
         plan=plan,
         venv=venv,
@@ -218,8 +223,15 @@ def _wanted(selected: Selected, lock_dir: Path, editable: bool) -> Wanted:
     )
 
 
-def _index_settings(options: SyncOptions, lock_options: LockOptions) -> IndexSettings:
+def _index_settings(options: SyncOptions) -> IndexSettings:
+    from universal_lock.index import IndexSettings, resolve_cache_dir
+    from universal_lock.operations.lock import LockOptions, index_settings
+    from universal_lock.project import load_project
+
     if (options.directory / "pyproject.toml").is_file():
+        lock_options = LockOptions(
+            directory=options.directory, offline=options.offline, cache_dir=options.cache_dir
+        )
         return index_settings(load_project(options.directory), lock_options)
     return IndexSettings(
         cache_dir=resolve_cache_dir(options.cache_dir),
@@ -229,24 +241,34 @@ def _index_settings(options: SyncOptions, lock_options: LockOptions) -> IndexSet
 
 
 async def _apply(
-    plan: Plan, target: Interpreter, lock_dir: Path, settings: IndexSettings, report: Progress
+    plan: Plan, target: Interpreter, lock_dir: Path, options: SyncOptions, report: Progress
 ) -> None:
     changes = plan.of_kind("install", "upgrade", "downgrade", "reinstall")
-    cache = DiskCache(resolve_cache_dir(settings.cache_dir))
-    work = Path(tempfile.mkdtemp(prefix="sync-", dir=cache.tmp_dir()))
+    requests = [
+        FileRequest(name=action.name, file=action.new.selected.artifact)
+        for action in changes
+        if action.new is not None and isinstance(action.new.selected.artifact, LockedFile)
+    ]
+    builds = any(
+        action.new is not None and not _is_wheel(action.new.selected.artifact) for action in changes
+    )
+    # Work files and backups live inside the environment: same filesystem, so moves are
+    # renames, and nothing is left beside the project. Both are removed in every case.
+    work = Path(tempfile.mkdtemp(prefix=".ulock-work-", dir=target.prefix))
     backup = Path(tempfile.mkdtemp(prefix=".ulock-backup-", dir=target.prefix))
     try:
-        async with IndexClient(settings) as client:
-            requests = [
-                FileRequest(name=action.name, file=action.new.selected.artifact)
-                for action in changes
-                if action.new is not None and isinstance(action.new.selected.artifact, LockedFile)
-            ]
-            report(f"fetching {len(requests)} files")
-            files = await fetch_all(
-                requests, client=client, cache=cache, lock_dir=lock_dir, work_dir=work / "files"
-            )
-            wheels = await _wheels(changes, files, target, work, client, report)
+        report(f"fetching {len(requests)} files")
+        if builds or needs_index(requests, lock_dir):
+            from universal_lock.index import IndexClient
+
+            async with IndexClient(_index_settings(options)) as client:
+                files = await fetch_all(
+                    requests, client=client, lock_dir=lock_dir, work_dir=work / "files"
+                )
+                wheels = await _wheels(changes, files, target, work, client, report)
+        else:
+            files = await fetch_all(requests, client=None, lock_dir=lock_dir, work_dir=work)
+            wheels = await _wheels(changes, files, target, work, None, report)
         environment = Environment(target, backup)
         await asyncio.to_thread(_change_all, plan, environment, wheels, report)
     finally:
@@ -254,23 +276,30 @@ async def _apply(
         shutil.rmtree(backup, ignore_errors=True)
 
 
+def _is_wheel(artifact: object) -> bool:
+    return isinstance(artifact, LockedFile) and artifact.name.endswith(".whl")
+
+
 async def _wheels(  # noqa: PLR0917 - one call site
     changes: Sequence[Action],
     files: dict[str, Path],
     target: Interpreter,
     work: Path,
-    client: IndexClient,
+    client: IndexClient | None,
     report: Progress,
 ) -> dict[str, Path]:
     """A wheel per changed name: the fetched wheel, or one built from a directory or sdist."""
-    resolver = PinningBuildResolver(client)
     wheels: dict[str, Path] = {}
     for number, action in enumerate(changes):
         assert action.new is not None
         artifact = action.new.selected.artifact
-        if isinstance(artifact, LockedFile) and artifact.name.endswith(".whl"):
+        if isinstance(artifact, LockedFile) and _is_wheel(artifact):
             wheels[action.name] = files[artifact.name]
             continue
+        assert client is not None  # builds open the index client (build requirements)
+        from universal_lock.index.build_pinning import PinningBuildResolver
+        from universal_lock.installer.build import build_wheel
+
         source = files[artifact.name] if isinstance(artifact, LockedFile) else None
         if source is None:
             assert action.new.source_dir is not None
@@ -281,7 +310,7 @@ async def _wheels(  # noqa: PLR0917 - one call site
             python=target.executable,
             editable=action.new.editable,
             work_dir=work / f"build-{number}",
-            resolver=resolver,
+            resolver=PinningBuildResolver(client),
             download=client.download_verified,
         )
     return wheels
