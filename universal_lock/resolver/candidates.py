@@ -155,3 +155,17 @@ def exact_pin(allowed: VersionRange) -> Version | None:
     if only.operator in ("==", "===") and "*" not in only.version:
         return Version(only.version)
     return None
+
+
+def project_pins(ranges: Iterable[tuple[str, VersionRange]]) -> dict[str, frozenset[Version]]:
+    """The versions pinned with ``==`` among the project's own ranges, by package name.
+
+    Pass the project's requirements, constraints and overrides: these are the only pins
+    that let a yanked release be used (see :func:`ordered`).
+    """
+    pins: dict[str, set[Version]] = {}
+    for name, versions in ranges:
+        pinned = exact_pin(versions)
+        if pinned is not None:
+            pins.setdefault(name, set()).add(pinned)
+    return {name: frozenset(versions) for name, versions in pins.items()}

@@ -12,7 +12,7 @@ marker leaving this module names ``extra``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -133,3 +133,26 @@ def scope_requirements(
                 )
             )
     return scoped
+
+
+def apply_overrides(
+    requirements: Sequence[Requirement], overrides: Mapping[str, Sequence[Requirement]]
+) -> list[Requirement]:
+    """``requirements`` with every requirement on an overridden package replaced.
+
+    All of a package's requirements (whatever their markers or extras) give way to the
+    overrides for it, which are added once, where the first of them stood.
+    """
+    if not overrides:
+        return list(requirements)
+    result: list[Requirement] = []
+    replaced: set[str] = set()
+    for requirement in requirements:
+        name = canonicalize_name(requirement.name)
+        if name in overrides:
+            if name not in replaced:
+                replaced.add(name)
+                result.extend(overrides[name])
+            continue
+        result.append(requirement)
+    return result

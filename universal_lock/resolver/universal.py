@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from packaging.ranges import VersionRange
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from universal_lock.errors import UlockError
 from universal_lock.index import CoreMetadata, Distribution, Unavailable
-from universal_lock.markers import FALSE, MarkerTree, marker_from_wheel_tags
-from universal_lock.resolver.candidates import VersionFiles, exact_pin, group_versions, ordered
+from universal_lock.markers import FALSE, MarkerTree
+from universal_lock.resolver.candidates import VersionFiles, group_versions, ordered, project_pins
+from universal_lock.resolver.files import metadata_file, missing_required_environment, usable_region
 from universal_lock.resolver.finder import Finder
 from universal_lock.resolver.fork import Fork
 from universal_lock.resolver.merge import merge_forks
@@ -34,6 +34,7 @@ from universal_lock.resolver.model import (
 from universal_lock.resolver.plan import Plan, settle
 from universal_lock.resolver.requirements import (
     Scoped,
+    apply_overrides,
     scope_requirements,
     split_key,
 )
@@ -81,7 +82,15 @@ class UniversalResolver:
         self._chosen: dict[str, list[Version]] = {}
         self._known_versions: dict[str, list[Version]] = {}
         self._done: list[tuple[Fork, dict[str, Version]]] = []
-        self._yanked_pins = _project_pins(request)
+        self._yanked_pins = project_pins(
+            [(item.name, item.versions) for item in request.requirements]
+            + [(c.name, c.versions) for items in request.constraints.values() for c in items]
+            + [
+                (name, parse_range(name, str(item.specifier)))
+                for name, items in request.overrides.items()
+                for item in items
+            ]
+        )
 
     async def resolve(self) -> Resolution:
         """Solve every fork and merge them; raises ``ResolutionFailed`` for a fork without one."""
@@ -207,7 +216,7 @@ class UniversalResolver:
         """The versions to try, in order: the previous lock's, then other forks', then policy.
 
         Another fork's version is preferred only when it can be installed wherever the
-        version the policy would pick can (``_usable``): sharing a version must never cost a
+        version the policy would pick can (``usable_region``): sharing a version must never cost a
         platform, e.g. an old release with aarch64 wheels chosen for a required aarch64
         environment must not push Windows off the newest release that has Windows wheels.
         """
@@ -236,7 +245,7 @@ class UniversalResolver:
         first, best = shared[0], plain[0]
         if first is best or first.version in locked:
             return shared
-        lost = _usable(best, region) & ~_usable(first, region)
+        lost = usable_region(best, region) & ~usable_region(first, region)
         return shared if lost.is_empty() else plain
 
     def _source_for(self, fork: Fork, name: str) -> SourceRef | list[Fork]:
@@ -260,27 +269,13 @@ class UniversalResolver:
     def _missing_required_environment(
         self, fork: Fork, package: str, entry: VersionFiles
     ) -> MarkerTree | None:
-        """A required environment where ``package`` is needed but ``entry`` has no file.
-
-        Only the part of the fork where the package is needed counts: a Windows-only
-        dependency needs no Linux wheel even when Linux is a required environment.
-        """
-        if not self._request.required_environments:
+        required = self._request.required_environments
+        if not required:
             return None
         # A package no edge reaches inside this fork (a dependency added before the fork
         # split off, whose marker lies outside it) is not installed here: it needs no file.
         needed = fork.needed(fork.solver.root).get(package, FALSE)
-        for required in self._request.required_environments:
-            wanted = required & needed
-            if wanted.is_empty():
-                continue
-            if any(dist.kind == "sdist" for dist in entry.files):
-                continue
-            if not any(
-                not (marker_from_wheel_tags(dist.tags) & wanted).is_empty() for dist in entry.files
-            ):
-                return required
-        return None
+        return missing_required_environment(entry, needed, required)
 
     # -- dependencies -------------------------------------------------------------------------
 
@@ -301,7 +296,7 @@ class UniversalResolver:
                 return []
             if inside != fork.region:
                 return self._split(fork, fork.region.split_nonempty(inside))
-        requirements = self._with_overrides(metadata.requires_dist)
+        requirements = apply_overrides(metadata.requires_dist, self._request.overrides)
         if extra is None:
             scoped = scope_requirements(requirements, extra=None)
         else:
@@ -332,22 +327,6 @@ class UniversalResolver:
             children.append(child)
         return children
 
-    def _with_overrides(self, requirements: Sequence[Requirement]) -> list[Requirement]:
-        overrides = self._request.overrides
-        if not overrides:
-            return list(requirements)
-        result: list[Requirement] = []
-        replaced: set[str] = set()
-        for requirement in requirements:
-            name = canonicalize_name(requirement.name)
-            if name in overrides:
-                if name not in replaced:
-                    replaced.add(name)
-                    result.extend(overrides[name])
-                continue
-            result.append(requirement)
-        return result
-
     # -- index access -------------------------------------------------------------------------
 
     async def _version_files(self, name: str, source: SourceRef) -> list[VersionFiles]:
@@ -368,7 +347,7 @@ class UniversalResolver:
         cached = self._metadata.get(key)
         if cached is None:
             entry = self._entry(name, source, version)
-            dist = _metadata_file(entry.files)
+            dist = metadata_file(entry.files)
             cached = await self._finder.metadata(dist)
             self._metadata[key] = cached
         return cached
@@ -403,39 +382,8 @@ class UniversalResolver:
         return candidate_priority(package, versions, known, direct=direct)
 
 
-def _project_pins(request: ResolverInput) -> dict[str, frozenset[Version]]:
-    """Versions the project itself pins with ``==`` (requirements, constraints, overrides)."""
-    pins: dict[str, set[Version]] = {}
-    scoped = [*request.requirements, *(c for cs in request.constraints.values() for c in cs)]
-    ranges: list[tuple[str, VersionRange]] = [(item.name, item.versions) for item in scoped]
-    for name, overrides in request.overrides.items():
-        ranges += [(name, parse_range(name, str(item.specifier))) for item in overrides]
-    for name, versions in ranges:
-        pinned = exact_pin(versions)
-        if pinned is not None:
-            pins.setdefault(name, set()).add(pinned)
-    return {name: frozenset(versions) for name, versions in pins.items()}
-
-
-def _usable(entry: VersionFiles, region: MarkerTree) -> MarkerTree:
-    """The part of ``region`` where some file of ``entry`` can be installed."""
-    usable = region & MarkerTree.from_python_range(entry.python)
-    if any(dist.kind == "sdist" for dist in entry.files):
-        return usable
-    wheels = FALSE
-    for dist in entry.files:
-        wheels = wheels | marker_from_wheel_tags(dist.tags)
-    return usable & wheels
-
-
 def _names_extra(requirement: Requirement) -> bool:
     return requirement.marker is not None and "extra" in str(requirement.marker)
-
-
-def _metadata_file(files: Sequence[Distribution]) -> Distribution:
-    """The file to read metadata from: a wheel when there is one (cheapest), else the sdist."""
-    wheels = [dist for dist in files if dist.kind == "wheel"]
-    return (wheels or list(files))[0]
 
 
 __all__ = ["ResolutionFailed", "UniversalResolver"]
