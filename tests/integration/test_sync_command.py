@@ -457,3 +457,70 @@ def test_refusals_outside_environments_and_ulocks_own_venv(tmp_path: Path, capsy
     assert sync(other, cache, "--venv", sys.prefix) == 2
     assert "is the environment ulock itself runs from" in capsys.readouterr().err
     assert importlib.util.find_spec("gamma") is None
+
+
+def test_an_sdist_is_built_with_its_build_requirements_for_the_target(
+    tmp_path: Path, capsys
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1"\nrequires-python = ">=3.8"\n'
+        'dependencies = ["srconly"]\n' + FLAT_DEFAULT
+    )
+    universe = {
+        "packages": {
+            # The sdist's backend refuses to build unless `helper` is importable.
+            "srconly": {"versions": {"1.0.0": {"wheel": False, "build_requires": ["helper"]}}},
+            "helper": {"versions": {"1.0.0": {}}},
+        }
+    }
+    write_flat_directory(universe, project / "whl")
+    cache = tmp_path / "cache"
+    lock(project, cache)
+    capsys.readouterr()
+    assert sync(project, cache, "--frozen", "--dry-run") == 0
+    assert capsys.readouterr().out.splitlines() == ["+ srconly==1.0.0"]
+    assert sync(project, cache, "--frozen") == 0
+    venv = project / ".venv"
+    # helper served the build only; it is not part of the environment.
+    assert versions_in(venv, "srconly", "helper") == {"srconly": "1.0.0", "helper": None}
+    capsys.readouterr()
+    assert sync(project, cache, "--frozen") == 0
+    assert "already matches the lock" in capsys.readouterr().err
+
+
+def test_conflicting_extras_are_refused_naming_the_conflict(tmp_path: Path, capsys) -> None:
+    from packaging.version import Version
+
+    from universal_lock.lockfile import ConflictMember, Lock, LockedFile, LockedPackage, render
+
+    project = tmp_path / "project"
+    wheels = write_flat_directory(UNIVERSE, project / "whl")
+
+    def entry(name: str, marker: str) -> LockedPackage:
+        wheel = next(path for path in wheels if path.name.startswith(f"{name}-"))
+        data = wheel.read_bytes()
+        locked = LockedFile(
+            name=wheel.name,
+            path=f"whl/{wheel.name}",
+            size=len(data),
+            hashes={"sha256": hashlib.sha256(data).hexdigest()},
+        )
+        version = Version(wheel.name.split("-")[1])
+        return LockedPackage(name=name, version=version, marker=marker, wheels=(locked,))
+
+    the_lock = Lock(
+        extras=("one", "two"),
+        packages=(entry("gamma", "'one' in extras"), entry("beta", "'two' in extras")),
+        conflicts=((ConflictMember(extra="one"), ConflictMember(extra="two")),),
+    )
+    (project / "pylock.toml").write_text(render(the_lock))
+    assert sync(project, tmp_path / "cache", "--frozen", "--dry-run", "--extra", "one") == 0
+    assert capsys.readouterr().out.splitlines() == ["+ gamma==0.3.0"]
+    assert sync(project, tmp_path / "cache", "--frozen", "--all-extras", "--dry-run") == 1
+    err = capsys.readouterr().err
+    assert "extra `one` and extra `two` are declared to conflict" in err
+    assert sync(project, tmp_path / "cache", "--frozen", "--extra", "three") == 1
+    assert "the lock has no extra `three`" in capsys.readouterr().err
+    assert not (project / ".venv").exists()

@@ -126,50 +126,51 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
         relocked = lock(lock_options, progress=report)
     the_lock = read_lock(lock_file)
     venv = options.venv if options.venv is not None else options.directory / ".venv"
-    target, created = _target(the_lock, venv, options.dry_run)
+    # Plan before creating anything: a refused selection must not leave a new venv behind.
+    # A venv about to be created is planned for with the interpreter it will be made from
+    # (same environment and tags, nothing installed).
+    target, base = _target(the_lock, venv)
     plan = _plan(the_lock, lock_file.parent, target, venv, options)
-    outcome = SyncOutcome(
-        plan=plan,
-        venv=venv,
-        python_version=target.environment["python_full_version"],
-        created_venv=created,
-        applied=False,
-        relocked=relocked,
-    )
-    if options.dry_run or plan.is_empty:
-        return outcome
-    if Path(sys.prefix).resolve() == target.prefix.resolve():
+    python_version = target.environment["python_full_version"]
+    if options.dry_run:
+        return SyncOutcome(
+            plan=plan, venv=venv, python_version=python_version, created_venv=False,
+            applied=False, relocked=relocked,
+        )  # fmt: skip
+    if Path(sys.prefix).resolve() == target.prefix.resolve() and not plan.is_empty:
         # Making this environment match the lock would remove ulock (and what it imports)
         # while it runs.
         raise InputError(
             f"`{venv}` is the environment ulock itself runs from; sync will not change it",
             hint="install ulock on its own (for example with pipx) and sync from there",
         )
-    asyncio.run(_apply(plan, target, lock_file.parent, options, report))
+    if base is not None:
+        report(f"creating {venv}")
+        target = probe(create_venv(base, venv))
+    if not plan.is_empty:
+        asyncio.run(_apply(plan, target, lock_file.parent, options, report))
     return SyncOutcome(
         plan=plan,
         venv=venv,
-        python_version=outcome.python_version,
-        created_venv=created,
-        applied=True,
+        python_version=python_version,
+        created_venv=base is not None,
+        applied=not plan.is_empty,
         relocked=relocked,
     )
 
 
-def _target(the_lock: Lock, venv: Path, dry_run: bool) -> tuple[Interpreter, bool]:
-    """The interpreter to install for, and whether its venv was created now."""
+def _target(the_lock: Lock, venv: Path) -> tuple[Interpreter, Path | None]:
+    """The interpreter to plan for, and the base interpreter when the venv must be created."""
     python = venv_python(venv)
     if python.exists():
-        return probe(python), False
+        return probe(python), None
     if venv.exists() and any(venv.iterdir()):
         raise InputError(
             "this directory exists but is not a virtual environment", path=venv,
             hint="remove it, or pass another `--venv`",
         )  # fmt: skip
     base = find_interpreter(the_lock.requires_python)
-    if dry_run:
-        return probe(base), False  # plan for the interpreter the venv would get
-    return probe(create_venv(base, venv)), True
+    return probe(base), base
 
 
 def _plan(
