@@ -524,3 +524,36 @@ def test_conflicting_extras_are_refused_naming_the_conflict(tmp_path: Path, caps
     assert sync(project, tmp_path / "cache", "--frozen", "--extra", "three") == 1
     assert "the lock has no extra `three`" in capsys.readouterr().err
     assert not (project / ".venv").exists()
+
+
+def test_a_file_whose_hash_changed_in_the_lock_is_reinstalled(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    cache = tmp_path / "cache"
+    assert sync(project, cache) == 0
+    wheel = project / "whl" / "gamma-0.3.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    init = next(name for name in members if name.endswith("__init__.py"))
+    members[init] += b"REBUILT = True\n"
+    record = next(name for name in members if name.endswith(".dist-info/RECORD"))
+    members[record] = (
+        b"\n".join(
+            line for line in members[record].splitlines() if not line.startswith(init.encode())
+        )
+        + f"\n{init},,\n".encode()
+    )
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    lock(project, cache)
+    capsys.readouterr()
+    assert sync(project, cache, "--dry-run") == 0
+    assert capsys.readouterr().out.splitlines() == ["~ gamma==0.3.0 -> 0.3.0"]
+    assert sync(project, cache) == 0
+    check = "import gamma; print(gamma.REBUILT)"
+    done = subprocess.run(
+        [str(project / ".venv" / "bin" / "python"), "-c", check],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert done.stdout.strip() == "True"
