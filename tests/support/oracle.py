@@ -192,13 +192,17 @@ def judge(
             problems.append(f"{where}: {error}")
             continue
         by_name = {canonicalize_name(package.name): package for package in selected}
-        wanted: list[tuple[Requirement, str]] = [
-            (r, "") for r in project_requirements.get(None, ())
-        ]
+        own = list(project_requirements.get(None, ()))
         for extra in extras:
-            wanted += [(r, "") for r in project_requirements.get(extra, ())]
+            own += project_requirements.get(extra, ())
         for group in chosen_groups:
-            wanted += [(r, "") for r in groups[group]]
+            own += groups[group]
+        # Overrides replace the project's own requirements too (as uv's do).
+        wanted: list[tuple[Requirement, str]] = [
+            (r, "")
+            for requirement in own
+            for r in overridden.get(canonicalize_name(requirement.name), [requirement])
+        ]
         for constraint in constraints:
             constrained = by_name.get(canonicalize_name(constraint.name))
             if (

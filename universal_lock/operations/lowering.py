@@ -24,6 +24,7 @@ from universal_lock.resolver import (
     Scoped,
     SourceRef,
     SourceRule,
+    apply_overrides,
     scope_requirements,
 )
 
@@ -96,13 +97,20 @@ def resolver_input(
 ) -> ResolverInput:
     """Everything the resolver needs for ``project``."""
     settings = project.settings
-    requirements: list[Scoped] = scope_requirements(project.dependencies, extra=None, direct=True)
+    overrides: dict[str, list[Requirement]] = {}
+    for requirement in settings.overrides:
+        overrides.setdefault(canonicalize_name(requirement.name), []).append(requirement)
+
+    def own(items: Sequence[Requirement], scope: MarkerTree = TRUE) -> list[Scoped]:
+        # Overrides replace the project's own requirements as well as its dependencies'.
+        replaced = apply_overrides(items, overrides)
+        return scope_requirements(replaced, extra=None, scope=scope, direct=True)
+
+    requirements: list[Scoped] = own(project.dependencies)
     for extra, extra_requirements in sorted(project.optional_dependencies.items()):
-        scope = parse_marker(f"'{extra}' in extras")
-        requirements += scope_requirements(extra_requirements, extra=None, scope=scope, direct=True)
+        requirements += own(extra_requirements, parse_marker(f"'{extra}' in extras"))
     for group, group_requirements in sorted(project.dependency_groups.items()):
-        scope = parse_marker(f"'{group}' in dependency_groups")
-        requirements += scope_requirements(group_requirements, extra=None, scope=scope, direct=True)
+        requirements += own(group_requirements, parse_marker(f"'{group}' in dependency_groups"))
 
     regions = conflict_regions(project, root_region(project))
     if not upgrade:
@@ -121,9 +129,6 @@ def resolver_input(
             rules.append(SourceRule(region=source.region, source=ref))
         sources[canonicalize_name(name)] = tuple(rules)
 
-    overrides: dict[str, list[Requirement]] = {}
-    for requirement in settings.overrides:
-        overrides.setdefault(canonicalize_name(requirement.name), []).append(requirement)
     constraints: dict[str, list[Scoped]] = {}
     for scoped in scope_requirements(settings.constraints, extra=None):
         constraints.setdefault(scoped.key, []).append(scoped)

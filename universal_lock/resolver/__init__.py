@@ -15,7 +15,7 @@ from universal_lock.resolver.model import (
     SourceRef,
     SourceRule,
 )
-from universal_lock.resolver.requirements import Scoped, scope_requirements
+from universal_lock.resolver.requirements import Scoped, apply_overrides, scope_requirements
 from universal_lock.resolver.universal import ResolutionFailed, UniversalResolver
 
 __all__ = [
@@ -31,5 +31,6 @@ __all__ = [
     "SourceRef",
     "SourceRule",
     "UniversalResolver",
+    "apply_overrides",
     "scope_requirements",
 ]
