@@ -268,7 +268,9 @@ async def _apply(
                 )
                 wheels = await _wheels(changes, files, target, work, client, report)
         else:
-            files = await fetch_all(requests, client=None, lock_dir=lock_dir, work_dir=work)
+            files = await fetch_all(
+                requests, client=None, lock_dir=lock_dir, work_dir=work / "files"
+            )
             wheels = await _wheels(changes, files, target, work, None, report)
         environment = Environment(target, backup)
         await asyncio.to_thread(_change_all, plan, environment, wheels, report)
