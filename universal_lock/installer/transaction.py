@@ -94,10 +94,13 @@ class Environment:
         try:
             with WheelFile.open(wheel) as source:
                 install(source, destination, metadata)
-        except Exception as error:
+        except BaseException as error:
+            # Also on Ctrl-C: a half-written distribution must not stay behind.
             for path in reversed(destination.written):
                 path.unlink(missing_ok=True)
                 _prune_empty(path.parent, self._prefix, self._keep)
+            if not isinstance(error, Exception):
+                raise
             raise InstallFailed(f"installing `{wheel.name}` failed: {error}") from None
 
     def stash(self, dist: InstalledDistribution) -> Stash:
@@ -111,8 +114,11 @@ class Environment:
                 backup.parent.mkdir(parents=True, exist_ok=True)
                 path.replace(backup)
                 moved.append((path, backup))
-        except OSError as error:
+        except BaseException as error:
+            # Also on Ctrl-C: a distribution is never left half moved away.
             self.restore(Stash(name=dist.name, moved=tuple(moved), directory=directory))
+            if not isinstance(error, OSError):
+                raise
             raise InstallFailed(f"removing `{dist.name}` failed: {error}") from None
         for original, _ in moved:
             _prune_empty(original.parent, self._prefix, self._keep)

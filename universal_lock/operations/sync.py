@@ -148,7 +148,7 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
         report(f"creating {venv}")
         target = probe(create_venv(base, venv))
     if not plan.is_empty:
-        asyncio.run(_apply(plan, target, lock_file.parent, options, report))
+        _apply(plan, target, lock_file.parent, options, report)
     return SyncOutcome(
         plan=plan,
         venv=venv,
@@ -241,10 +241,33 @@ def _index_settings(options: SyncOptions) -> IndexSettings:
     )
 
 
-async def _apply(
+def _apply(
     plan: Plan, target: Interpreter, lock_dir: Path, options: SyncOptions, report: Progress
 ) -> None:
     changes = plan.of_kind("install", "upgrade", "downgrade", "reinstall")
+    # Work files and backups live inside the environment: same filesystem, so moves are
+    # renames, and nothing is left beside the project. Both are removed in every case.
+    work = Path(tempfile.mkdtemp(prefix=".ulock-work-", dir=target.prefix))
+    backup = Path(tempfile.mkdtemp(prefix=".ulock-backup-", dir=target.prefix))
+    try:
+        wheels = asyncio.run(_prepare(changes, target, lock_dir, options, work, report))
+        # The changes run here, on the main thread and outside the event loop, so that Ctrl-C
+        # meets them where each change can still put its distribution back (see _change).
+        _change_all(plan, Environment(target, backup), wheels, report)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+async def _prepare(  # noqa: PLR0917 - one call site
+    changes: Sequence[Action],
+    target: Interpreter,
+    lock_dir: Path,
+    options: SyncOptions,
+    work: Path,
+    report: Progress,
+) -> dict[str, Path]:
+    """Fetch and verify every file, and build what needs building: a wheel per name."""
     requests = [
         FileRequest(name=action.name, file=action.new.selected.artifact)
         for action in changes
@@ -253,30 +276,15 @@ async def _apply(
     builds = any(
         action.new is not None and not _is_wheel(action.new.selected.artifact) for action in changes
     )
-    # Work files and backups live inside the environment: same filesystem, so moves are
-    # renames, and nothing is left beside the project. Both are removed in every case.
-    work = Path(tempfile.mkdtemp(prefix=".ulock-work-", dir=target.prefix))
-    backup = Path(tempfile.mkdtemp(prefix=".ulock-backup-", dir=target.prefix))
-    try:
-        report(f"fetching {len(requests)} files")
-        if builds or needs_index(requests, lock_dir):
-            from universal_lock.index import IndexClient
+    report(f"fetching {len(requests)} files")
+    if not builds and not needs_index(requests, lock_dir):
+        files = await fetch_all(requests, client=None, lock_dir=lock_dir, work_dir=work / "files")
+        return await _wheels(changes, files, target, work, None, report)
+    from universal_lock.index import IndexClient
 
-            async with IndexClient(_index_settings(options)) as client:
-                files = await fetch_all(
-                    requests, client=client, lock_dir=lock_dir, work_dir=work / "files"
-                )
-                wheels = await _wheels(changes, files, target, work, client, report)
-        else:
-            files = await fetch_all(
-                requests, client=None, lock_dir=lock_dir, work_dir=work / "files"
-            )
-            wheels = await _wheels(changes, files, target, work, None, report)
-        environment = Environment(target, backup)
-        await asyncio.to_thread(_change_all, plan, environment, wheels, report)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree(backup, ignore_errors=True)
+    async with IndexClient(_index_settings(options)) as client:
+        files = await fetch_all(requests, client=client, lock_dir=lock_dir, work_dir=work / "files")
+        return await _wheels(changes, files, target, work, client, report)
 
 
 def _is_wheel(artifact: object) -> bool:
