@@ -557,3 +557,29 @@ def test_a_file_whose_hash_changed_in_the_lock_is_reinstalled(
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert done.stdout.strip() == "True"
+
+
+def test_python_platform_chooses_wheels_by_the_targets_tags(tmp_path: Path, capsys) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1"\nrequires-python = ">=3.8"\n'
+        'dependencies = ["native"]\n' + FLAT_DEFAULT
+    )
+    tags = [
+        "py3-none-manylinux_2_17_x86_64", "py3-none-manylinux_2_17_aarch64",
+        "py3-none-win_amd64", "py3-none-macosx_11_0_arm64",
+    ]  # fmt: skip
+    universe = {
+        "packages": {"native": {"versions": {"1.0.0": {"wheel_tags": tags, "sdist": False}}}}
+    }
+    write_flat_directory(universe, project / "whl")
+    cache = tmp_path / "cache"
+    lock(project, cache)
+    for target in ("x86_64-pc-windows-msvc", "aarch64-apple-darwin", "aarch64-unknown-linux-gnu"):
+        capsys.readouterr()
+        assert sync(project, cache, "--dry-run", "--python-platform", target) == 0, target
+        assert capsys.readouterr().out.splitlines() == ["+ native==1.0.0"]
+    for target in ("x86_64-apple-darwin", "s390x-unknown-linux-gnu", "x86_64-unknown-linux-musl"):
+        assert sync(project, cache, "--dry-run", "--python-platform", target) == 1, target
+        assert "no wheel of the package fits this platform" in capsys.readouterr().err
