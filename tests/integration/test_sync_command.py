@@ -583,3 +583,10 @@ def test_python_platform_chooses_wheels_by_the_targets_tags(tmp_path: Path, caps
     for target in ("x86_64-apple-darwin", "s390x-unknown-linux-gnu", "x86_64-unknown-linux-musl"):
         assert sync(project, cache, "--dry-run", "--python-platform", target) == 1, target
         assert "no wheel of the package fits this platform" in capsys.readouterr().err
+
+
+def test_a_python_installation_is_never_synced(project: Path, tmp_path: Path, capsys) -> None:
+    base = Path(sys.base_prefix)
+    capsys.readouterr()
+    assert sync(project, tmp_path / "cache", "--venv", str(base)) == 2
+    assert "not a virtual environment" in capsys.readouterr().err

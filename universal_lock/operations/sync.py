@@ -137,7 +137,7 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
             plan=plan, venv=venv, python_version=python_version, created_venv=False,
             applied=False, relocked=relocked,
         )  # fmt: skip
-    if Path(sys.prefix).resolve() == target.prefix.resolve() and not plan.is_empty:
+    if base is None and Path(sys.prefix).resolve() == target.prefix.resolve():
         # Making this environment match the lock would remove ulock (and what it imports)
         # while it runs.
         raise InputError(
@@ -163,7 +163,16 @@ def _target(the_lock: Lock, venv: Path) -> tuple[Interpreter, Path | None]:
     """The interpreter to plan for, and the base interpreter when the venv must be created."""
     python = venv_python(venv)
     if python.exists():
-        return probe(python), None
+        existing = probe(python)
+        if not existing.is_venv:
+            # Syncing removes what the lock does not list: never do that to a Python
+            # installation itself.
+            raise InputError(
+                f"this is a Python installation (`{existing.prefix}`), not a virtual environment",
+                path=venv,
+                hint="pass `--venv` a virtual environment, or a directory to create one in",
+            )
+        return existing, None
     if venv.exists() and any(venv.iterdir()):
         raise InputError(
             "this directory exists but is not a virtual environment", path=venv,
