@@ -590,3 +590,25 @@ def test_a_python_installation_is_never_synced(project: Path, tmp_path: Path, ca
     capsys.readouterr()
     assert sync(project, tmp_path / "cache", "--venv", str(base)) == 2
     assert "not a virtual environment" in capsys.readouterr().err
+
+
+def test_offline_sync_uses_the_cache_and_says_what_is_missing(
+    index_server, tmp_path: Path, capsys
+) -> None:
+    server = index_server(UNIVERSE)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1"\ndependencies = ["alpha"]\n\n'
+        f'[[tool.ulock.index]]\nname = "local"\nurl = "{server.simple_url}"\ndefault = true\n'
+    )
+    cache = tmp_path / "cache"
+    lock(project, cache)
+    capsys.readouterr()
+    assert sync(project, tmp_path / "empty", "--offline", "--venv", str(tmp_path / "a")) == 1
+    assert "offline: `" in capsys.readouterr().err
+    assert sync(project, cache, "--venv", str(tmp_path / "b")) == 0
+    requests = len(server.requests)
+    assert sync(project, cache, "--offline", "--venv", str(tmp_path / "c")) == 0
+    assert len(server.requests) == requests
+    assert versions_in(tmp_path / "c", "alpha", "beta") == {"alpha": "2.0.0", "beta": "1.0.0"}
