@@ -81,8 +81,11 @@ def probe(python: Path) -> Interpreter:
         raise InterpreterError(f"cannot run `{python}`: {error}") from None
     if done.returncode != 0:
         raise InterpreterError(f"`{python}` failed to describe itself:\n{done.stderr[-2000:]}")
-    report = json.loads(done.stdout)
-    raw = report["facts"]
+    try:
+        report = json.loads(done.stdout)
+        raw = report["facts"]
+    except (ValueError, KeyError, TypeError):
+        raise InterpreterError(f"`{python}` gave an unreadable description of itself") from None
     facts = InterpreterFacts(
         version=(int(raw["version"][0]), int(raw["version"][1])),
         implementation=raw["implementation"],
