@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests.support.builder import write_flat_directory
-from universal_lock.cli import main
+from tests.support.cli import run_ulock as run
 from universal_lock.lockfile.diff_render import diff_from_json, render_json
 from universal_lock.operations.diff import diff
 
@@ -30,14 +30,6 @@ needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
 
 LINUX_X86 = "sys_platform == 'linux' and platform_machine == 'x86_64'"
 LINUX_ARM = "sys_platform == 'linux' and platform_machine == 'aarch64'"
-
-
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as done:
-        return int(done.code or 0)
-    return 0
 
 
 def universe(*, after: bool) -> dict[str, Any]:

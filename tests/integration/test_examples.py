@@ -20,21 +20,13 @@ import pytest
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
+from tests.support.cli import run_ulock as run
 from tests.support.oracle import judge, wheel_metadata
-from universal_lock.cli import main
 from universal_lock.lockfile import read_lock, select_packages
 from universal_lock.project import load_project
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NAMES = sorted(path.parent.name for path in EXAMPLES.glob("*/pyproject.toml"))
-
-
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as done:
-        return int(done.code or 0)
-    return 0
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -13,22 +13,14 @@ import pytest
 from packaging.requirements import Requirement
 
 from tests.support.builder import write_flat_directory
+from tests.support.cli import run_ulock as run
 from tests.support.oracle import judge, wheel_metadata
-from universal_lock.cli import main
 from universal_lock.lockfile import Lock, read_lock
 from universal_lock.markers import parse_marker
 
 LINUX_X86 = "sys_platform == 'linux' and platform_machine == 'x86_64'"
 LINUX_ARM = "sys_platform == 'linux' and platform_machine == 'aarch64'"
 DARWIN = "sys_platform == 'darwin'"
-
-
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as done:
-        return int(done.code or 0)
-    return 0
 
 
 def lock_twice(project: Path, cache: Path) -> Lock:

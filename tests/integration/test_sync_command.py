@@ -17,7 +17,7 @@ import pytest
 
 from tests.integration.test_pylock_installers import tools  # noqa: F401 - the shared fixture
 from tests.support.builder import write_flat_directory
-from universal_lock.cli import main
+from tests.support.cli import run_ulock as run
 
 FLAT_DEFAULT = """
 [[tool.ulock.index]]
@@ -37,14 +37,6 @@ UNIVERSE = {
         "fastlib": {"versions": {"3.0.0": {}}},
     }
 }
-
-
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as done:
-        return int(done.code or 0)
-    return 0
 
 
 def write_project(directory: Path, dependencies: str, extra: str = "") -> Path:
