@@ -52,6 +52,12 @@ SOLVED_ANYWAY: dict[str, str] = {
         "(cleaver 1 + foo 1 + bar 2 on linux, cleaver 1 + foo 2 + bar 1 elsewhere), which is "
         "a valid install everywhere, and reuses those fork markers on relock"
     ),
+    "fork-non-local-fork-marker-direct": (
+        "the expectation records that uv does not fork on markers of non-sibling "
+        "dependencies. ulock's fork fails on c, the failure's derivation uses dependencies "
+        "whose markers cover part of the fork (linux, darwin), so it splits there and "
+        "retries: c 1.0 on linux, c 2.0 on darwin, a valid install everywhere"
+    ),
 }
 
 
