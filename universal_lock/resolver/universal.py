@@ -38,11 +38,9 @@ from universal_lock.resolver.requirements import (
     scope_requirements,
     split_key,
 )
+from universal_lock.resolver.splits import failure_split, needed_split
 from universal_lock.solver import (
-    DependencyCause,
-    DerivedCause,
     Failed,
-    Incompatibility,
     NeedsDependencies,
     NeedsVersion,
     Solved,
@@ -179,37 +177,20 @@ class UniversalResolver:
         ]
 
     def _split_on_failure(self, fork: Fork, failed: Failed) -> list[Fork]:
-        """Fresh forks for the two sides of a marker the failure depends on, if there is one.
+        """Fresh forks for the two sides of a partial marker the failure depends on, if any.
 
-        Within a fork, dependencies are unconditional: ``c[x]`` needing ``a<2`` on linux
-        binds ``a`` everywhere the fork covers, even where ``c[x]`` is only needed off linux
-        once backtracking changed the picture. When a failure's derivation uses a dependency
-        whose marker covers only part of the fork, the failure may be an artefact of that;
-        the fork is split on the marker and both sides start again from the root. Each split
-        narrows the region; a budget bounds the retries, after which the failure stands (and
-        is reported for the narrowest region that failed).
+        The failure may be an artefact of dependencies binding the whole fork (see
+        ``splits.py``); each retry narrows the region, and a budget bounds them, after which
+        the failure stands, reported for the narrowest region that failed.
         """
         if self._failure_splits >= _FAILURE_SPLIT_BUDGET:
             return []
-        region = fork.region
-        reached = fork.needed(fork.solver.root)
-        candidates: set[MarkerTree] = set()
-        for package, dependency in _dependency_pairs(failed.incompatibility):
-            where = reached.get(package, FALSE)
-            markers = [where] + [
-                edges[dependency]
-                for (key, _version), edges in fork.edges.items()
-                if key == package and dependency in edges
-            ]
-            for marker in markers:
-                inside = region & marker
-                if not inside.is_empty() and inside != region:
-                    candidates.add(inside)
-        if not candidates:
+        marker = failure_split(fork, failed.incompatibility)
+        if marker is None:
             return []
         self._failure_splits += 1
-        marker = min(candidates, key=str)
-        return [child for part in region.split_nonempty(marker) for child in self._restart(part)]
+        parts = fork.region.split_nonempty(marker)
+        return [child for part in parts for child in self._restart(part)]
 
     def _finish(self, fork: Fork, solved: Solved) -> None:
         solution = {
@@ -352,9 +333,9 @@ class UniversalResolver:
                 Scoped(key=name, name=name, versions=exact(step.version), marker=fork.region),
                 *scope_requirements(own, extra=extra),
             ]
-        outside = self._needed_split(fork, step.package, scoped)
-        if outside is not None:
-            return outside
+        needed = needed_split(fork, step.package, scoped)
+        if needed is not None:
+            return self._split(fork, fork.region.split_nonempty(needed))
         parts = settle(scoped, fork.region, self._request.constraints)
         for requirement in scoped:
             self._prefetch(requirement.name)
@@ -373,29 +354,6 @@ class UniversalResolver:
             child.solver.add_dependencies(step.package, step.version, plan.dependencies)
             children.append(child)
         return children
-
-    def _needed_split(
-        self, fork: Fork, package: str, scoped: Sequence[Scoped]
-    ) -> list[Fork] | None:
-        """Children split where ``package`` is needed, when a dependency applies only outside.
-
-        ``d; sys_platform == 'linux'`` whose own requirement is ``a>=2; sys_platform !=
-        'linux'`` must not make the solver find ``a>=2`` anywhere. Giving ``d``'s
-        dependencies only for where it is needed now would be wrong if another path reached
-        it later, so the fork splits instead: inside, every dependency is planned for a
-        region that needs ``d`` throughout; outside, ``d`` is needed nowhere and the part
-        starts again from the root without it.
-        """
-        region = fork.region
-        needed = fork.needed(fork.solver.root).get(package, FALSE)
-        if needed.is_empty() or needed == region:
-            return None
-        if not any(
-            not (item.marker & region).is_empty() and (item.marker & needed).is_empty()
-            for item in scoped
-        ):
-            return None
-        return self._split(fork, region.split_nonempty(needed))
 
     # -- index access -------------------------------------------------------------------------
 
@@ -450,24 +408,6 @@ class UniversalResolver:
         known = self._known_versions.get(name, ())
         direct = any(rule.source.kind == "path" for rule in self._request.sources.get(name, ()))
         return candidate_priority(package, versions, known, direct=direct)
-
-
-def _dependency_pairs(root: Incompatibility) -> list[tuple[str, str]]:
-    """(package, dependency) of every dependency fact a derivation tree uses, in tree order."""
-    pairs: list[tuple[str, str]] = []
-    seen: set[int] = set()
-    work = [root]
-    while work:
-        incompatibility = work.pop()
-        if id(incompatibility) in seen:
-            continue
-        seen.add(id(incompatibility))
-        cause = incompatibility.cause
-        if isinstance(cause, DependencyCause):
-            pairs.append((cause.package, cause.dependency))
-        elif isinstance(cause, DerivedCause):
-            work += [cause.right, cause.left]
-    return pairs
 
 
 def _names_extra(requirement: Requirement) -> bool:
