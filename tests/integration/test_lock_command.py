@@ -301,3 +301,20 @@ def test_an_unreadable_previous_lock_is_replaced_with_a_warning(
     assert run("lock", "--directory", str(project), "--cache-dir", str(tmp_path / "cache")) == 0
     assert "warning" in capsys.readouterr().err
     assert entries(read_lock(project / "pylock.toml"), "a") == {"1.0.0": None}
+
+
+def test_bad_input_is_exit_2_with_the_key_and_a_hint_printed_verbatim(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = write_project(
+        tmp_path / "project",
+        '[project]\nname = "x"\ndependencies = ["torch"]\n\n'
+        '[tool.ulock.sources]\ntorch = [{ index = "nope" }]\n',
+    )
+    assert run("lock", "--directory", str(project)) == 2
+    err = capsys.readouterr().err
+    assert "key `tool.ulock.sources.torch[0].index`" in err
+    assert "line 6" in err
+    # TOML in a hint is shown as written, not swallowed as terminal markup.
+    assert "[[tool.ulock.index]]" in err
+    assert not (project / "pylock.toml").exists()

@@ -50,10 +50,13 @@ def report_error(error: UlockError) -> None:
     """Print ``error`` to stderr the way every command does: ``error: ...`` then hints."""
     from universal_lock.cli.output import stderr_console
 
+    from rich.markup import escape
+
+    # Messages quote TOML (`[[tool.ulock.index]]`) and markers: never read them as markup.
     console = stderr_console()
-    console.print(f"[bold red]error[/]: {error.message}", markup=True, soft_wrap=True)
+    console.print(f"[bold red]error[/]: {escape(error.message)}", soft_wrap=True)
     if error.hint:
-        console.print(f"\n[bold cyan]hint[/]: {error.hint}", markup=True, soft_wrap=True)
+        console.print(f"\n[bold cyan]hint[/]: {escape(error.hint)}", soft_wrap=True)
 
 
 app.command("lock")(lock_command)

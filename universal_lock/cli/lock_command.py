@@ -48,6 +48,8 @@ def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
 
     from packaging.utils import canonicalize_name
 
+    from rich.markup import escape
+
     from universal_lock.operations.lock import LockOptions, lock
 
     options = LockOptions(
@@ -61,7 +63,7 @@ def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
     with progress_reporter(console) as report:
         outcome = lock(options, progress=report)
     for warning in outcome.warnings:
-        console.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        console.print(f"[yellow]warning[/]: {escape(warning)}", highlight=False)
     if outcome.changed and outcome.previous is not None:
         from universal_lock.cli.diff_command import report_relock
 
