@@ -48,9 +48,9 @@ def _root(
 
 def report_error(error: UlockError) -> None:
     """Print ``error`` to stderr the way every command does: ``error: ...`` then hints."""
-    from universal_lock.cli.output import stderr_console
-
     from rich.markup import escape
+
+    from universal_lock.cli.output import stderr_console
 
     # Messages quote TOML (`[[tool.ulock.index]]`) and markers: never read them as markup.
     console = stderr_console()

@@ -47,7 +47,6 @@ def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
         sys.exit(1)
 
     from packaging.utils import canonicalize_name
-
     from rich.markup import escape
 
     from universal_lock.operations.lock import LockOptions, lock
