@@ -2,7 +2,8 @@
 
 Hypothesis draws a few packages with a few versions, each with requirements carrying
 platform and Python markers; the project requires some of them. Either the lock passes the
-judge in every environment of the grid, or locking fails with an explanation — and then a
+judge in every environment of the grid (and relocking leaves its bytes alone), or locking
+fails with an explanation — and then a
 brute-force search must confirm that some environment of the grid has no valid install at
 all (otherwise the resolver gave up on a universe every environment can install).
 """
@@ -169,6 +170,9 @@ def test_random_universe(universe: dict[str, Any], index_build_cache: Distributi
                 f"every environment can install {universe}, but locking failed: {error}"
             )
             return
+        written = (project / "pylock.toml").read_bytes()
+        lock(options)  # again, with the first lock's versions and fork markers as preferences
+        assert (project / "pylock.toml").read_bytes() == written, "relocking changed the lock"
         locked = read_lock(project / "pylock.toml")
         event(f"locked, {len(locked.fork_markers)} fork markers")
         problems = judge(
