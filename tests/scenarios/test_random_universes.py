@@ -26,7 +26,7 @@ from packaging.version import Version
 from tests.support.builder import DistributionBuilder, write_flat_directory
 from tests.support.oracle import environment, judge, wheel_metadata
 from universal_lock.errors import UlockError
-from universal_lock.lockfile import read_lock
+from universal_lock.lockfile import read_lock, select_packages
 from universal_lock.operations.lock import LockOptions, lock
 
 NAMES = ("a", "b", "c", "d")
@@ -95,7 +95,9 @@ def universes(draw: st.DrawFn) -> dict[str, Any]:
     return {"packages": packages, "root": {"requires": root}}
 
 
-def _installable(universe: Mapping[str, Any], env: Mapping[str, str]) -> bool:
+def _installable(
+    universe: Mapping[str, Any], env: Mapping[str, str], names: Sequence[str] = NAMES
+) -> bool:
     """Whether some choice of versions is a valid install in ``env`` (brute force)."""
     packages = universe["packages"]
     python = env["python_full_version"]
@@ -111,8 +113,8 @@ def _installable(universe: Mapping[str, Any], env: Mapping[str, str]) -> bool:
             if SpecifierSet(release.get("requires_python", "")).contains(python, prereleases=True)
         ]
     root = [Requirement(text) for text in universe["root"]["requires"]]
-    for choice in itertools.product(*[[None, *options[name]] for name in NAMES]):
-        chosen = dict(zip(NAMES, choice, strict=True))
+    for choice in itertools.product(*[[None, *options[name]] for name in names]):
+        chosen = dict(zip(names, choice, strict=True))
         if _valid(chosen, root, env):
             return True
     return False
@@ -127,11 +129,9 @@ def _valid(
     reached: set[tuple[str, str]] = set()
     while wanted:
         requirement = wanted.pop()
-        if requirement.marker is not None and not Marker(str(requirement.marker)).evaluate(
-            {**env, "extra": ""}
-        ):
+        if requirement.marker is not None and not requirement.marker.evaluate({**env, "extra": ""}):
             continue
-        picked = chosen[requirement.name]
+        picked = chosen.get(requirement.name)
         if picked is None or not requirement.specifier.contains(Version(picked[0])):
             return False
         for extra in ["", *requirement.extras]:
@@ -183,3 +183,157 @@ def test_random_universe(universe: dict[str, Any], index_build_cache: Distributi
             pythons=BRUTE_PYTHONS,
         )
         assert problems == []
+
+
+# -- required environments ----------------------------------------------------------------
+
+#: Wheel tag platform -> (sys_platform, platform_machine) it installs on; "any" everywhere.
+TAG_PLATFORMS = {
+    "manylinux_2_17_x86_64": ("linux", "x86_64"),
+    "manylinux_2_17_aarch64": ("linux", "aarch64"),
+    "win_amd64": ("win32", "AMD64"),
+    "macosx_11_0_arm64": ("darwin", "arm64"),
+}
+REQUIRED = (
+    "sys_platform == 'linux' and platform_machine == 'x86_64'",
+    "sys_platform == 'linux' and platform_machine == 'aarch64'",
+    "sys_platform == 'win32' and platform_machine == 'AMD64'",
+    "sys_platform == 'darwin' and platform_machine == 'arm64'",
+)
+WHEEL_PLATFORMS = (
+    ("linux", "Linux", "posix", "x86_64"),
+    ("linux", "Linux", "posix", "aarch64"),
+    ("win32", "Windows", "nt", "AMD64"),
+    ("darwin", "Darwin", "posix", "arm64"),
+    ("darwin", "Darwin", "posix", "x86_64"),
+)
+WHEEL_PYTHONS = ("3.9.18", "3.11.7", "3.12.1")
+
+
+@st.composite
+def wheel_universes(draw: st.DrawFn) -> dict[str, Any]:
+    packages: dict[str, Any] = {}
+    for name in NAMES[:3]:
+        table: dict[str, Any] = {}
+        for version in sorted(draw(st.lists(st.sampled_from(VERSIONS), min_size=1, unique=True))):
+            platforms = draw(st.lists(st.sampled_from(sorted(TAG_PLATFORMS)), unique=True))
+            release: dict[str, Any] = {
+                "requires": draw(
+                    st.lists(
+                        st.builds(
+                            lambda n, spec, marker: n + spec + (f"; {marker}" if marker else ""),
+                            st.sampled_from([n for n in NAMES[:3] if n != name]),
+                            st.sampled_from(("", ">=2", "<2")),
+                            st.sampled_from((None, "sys_platform == 'linux'", REQUIRED[2])),
+                        ),
+                        max_size=1,
+                    )
+                )
+            }
+            if platforms:  # binary-only, for those platforms; else a pure wheel and an sdist
+                release["wheel_tags"] = [f"py3-none-{tag}" for tag in platforms]
+                release["sdist"] = False
+            table[version] = release
+        packages[name] = {"versions": table}
+    root = draw(
+        st.lists(
+            st.builds(
+                lambda n, marker: n + (f"; {marker}" if marker else ""),
+                st.sampled_from(NAMES[:3]),
+                st.sampled_from((None, "sys_platform != 'win32'", REQUIRED[1])),
+            ),
+            min_size=1,
+            max_size=2,
+        )
+    )
+    required = draw(st.lists(st.sampled_from(REQUIRED), min_size=1, max_size=3, unique=True))
+    return {"packages": packages, "root": {"requires": root}, "required": required}
+
+
+def _has_file(release: Mapping[str, Any], env: Mapping[str, str]) -> bool:
+    if "wheel_tags" not in release:
+        return True
+    here = (env["sys_platform"], env["platform_machine"])
+    return any(TAG_PLATFORMS[tag.split("-")[-1]] == here for tag in release["wheel_tags"])
+
+
+def _installable_with_files(universe: Mapping[str, Any], env: Mapping[str, str]) -> bool:
+    """Brute force, where a required environment also needs a file of each chosen version."""
+    required = any(Marker(text).evaluate(env) for text in universe["required"])
+    trimmed = {
+        "root": universe["root"],
+        "packages": {
+            name: {
+                "versions": {
+                    version: release
+                    for version, release in data["versions"].items()
+                    if not required or _has_file(release, env)
+                }
+            }
+            for name, data in universe["packages"].items()
+        },
+    }
+    names = tuple(universe["packages"])
+    return _installable(trimmed, env, names)
+
+
+@settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(universe=wheel_universes())
+def test_random_universe_with_required_environments(
+    universe: dict[str, Any], index_build_cache: DistributionBuilder
+) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        project = Path(scratch) / "project"
+        project.mkdir()
+        requires = ", ".join(f'"{text}"' for text in universe["root"]["requires"])
+        required = ", ".join(f'"{text}"' for text in universe["required"])
+        (project / "pyproject.toml").write_text(
+            '[project]\nname = "root"\nversion = "0"\nrequires-python = ">=3.9"\n'
+            f"dependencies = [{requires}]\n\n"
+            f"[tool.ulock]\nrequired-environments = [{required}]\n\n"
+            '[[tool.ulock.index]]\nname = "flat"\nurl = "./whl"\nformat = "flat"\n'
+            "default = true\n",
+            encoding="utf-8",
+        )
+        served = {"packages": universe["packages"], "root": universe["root"]}
+        write_flat_directory(served, project / "whl", builder=index_build_cache)
+        options = LockOptions(directory=project, cache_dir=Path(scratch) / "cache")
+        envs = [environment(p, v) for p in WHEEL_PLATFORMS for v in WHEEL_PYTHONS]
+        try:
+            lock(options)
+        except UlockError as error:
+            event("no lock")
+            assert not all(_installable_with_files(universe, env) for env in envs), (
+                f"every environment can install {universe}, but locking failed: {error}"
+            )
+            return
+        event("locked")
+        locked = read_lock(project / "pylock.toml")
+        assert (
+            judge(
+                locked,
+                project_requirements={None: [Requirement(t) for t in universe["root"]["requires"]]},
+                metadata=wheel_metadata(project),
+                platforms=WHEEL_PLATFORMS,
+                pythons=WHEEL_PYTHONS,
+            )
+            == []
+        )
+        for env in envs:
+            if not any(Marker(text).evaluate(env) for text in universe["required"]):
+                continue
+            for package in select_packages(locked, env):
+                files = [*package.wheels, *([package.sdist] if package.sdist else [])]
+                names = [f.name for f in files]
+                assert package.sdist is not None or any(
+                    TAG_PLATFORMS.get(n[:-4].split("-")[-1])
+                    == (
+                        env["sys_platform"],
+                        env["platform_machine"],
+                    )
+                    or n.endswith("-any.whl")
+                    for n in names
+                ), f"{package.name} {package.version} has no file for required {env}"

@@ -192,12 +192,16 @@ async def _entry(
 ) -> LockedPackage:
     marker = package.marker
     shown = marker.simplify(project.requires_python) if project.requires_python else marker
+    all_wheels = [dist for dist in package.files if dist.kind == "wheel"]
     wheels = [
-        dist
-        for dist in package.files
-        if dist.kind == "wheel" and not (marker_from_wheel_tags(dist.tags) & marker).is_empty()
+        dist for dist in all_wheels if not (marker_from_wheel_tags(dist.tags) & marker).is_empty()
     ]
     sdists = [dist for dist in package.files if dist.kind == "sdist"]
+    if not wheels and not sdists:
+        # No file installs where the entry applies (no required environment asked for
+        # one there): keep the wheels, so the lock stays valid and an installer on such a
+        # platform says that no wheel fits, rather than the entry losing every file.
+        wheels = all_wheels
     index_urls = {index.name: index.url for index in settings.ordered_indexes()}
     index_url = None
     if package.source.kind in ("default", "index") and package.files:
