@@ -18,14 +18,14 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
-
-import aiohttp
-from multidict import CIMultiDict
+from typing import TYPE_CHECKING, TypeVar
 
 from universal_lock.index.auth import Credentials, host_key, redact_url
 from universal_lock.index.config import IndexSettings
 from universal_lock.index.errors import IndexFailure
+
+if TYPE_CHECKING:
+    import aiohttp
 
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -67,22 +67,33 @@ class Transport:
         self._settings = settings
         self._credentials = dict(credentials or {})
         self._session: aiohttp.ClientSession | None = None
+        self._open = False
         self.counters = Counters()
 
     async def __aenter__(self) -> Transport:
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=self._settings.concurrency)
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=self._settings.timeout, sock_read=self._settings.timeout
-        )
-        self._session = aiohttp.ClientSession(
-            connector=connector, timeout=timeout, headers={"User-Agent": "ulock"}
-        )
+        # The session (and aiohttp, ~0.1 s to import) is made on the first request, so a lock
+        # served entirely from local directories or the cache never pays for it.
+        self._open = True
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        self._open = False
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    def _ensure_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            import aiohttp
+
+            connector = aiohttp.TCPConnector(limit=0, limit_per_host=self._settings.concurrency)
+            timeout = aiohttp.ClientTimeout(
+                total=None, sock_connect=self._settings.timeout, sock_read=self._settings.timeout
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector, timeout=timeout, headers={"User-Agent": "ulock"}
+            )
+        return self._session
 
     def _auth_headers(self, url: str) -> dict[str, str]:
         # Sent as a header, which aiohttp drops when a redirect leaves the origin.
@@ -105,6 +116,8 @@ class Transport:
         ``IndexFailure``; a status in it returns the response with its body read."""
 
         async def attempt(session: aiohttp.ClientSession) -> Response:
+            from multidict import CIMultiDict  # loaded with aiohttp by now
+
             request_headers = CIMultiDict(headers or {})
             request_headers.update(self._auth_headers(url))
             async with session.get(url, headers=request_headers) as response:
@@ -162,8 +175,11 @@ class Transport:
         kind: str,
         attempt: Callable[[aiohttp.ClientSession], Awaitable[_T]],
     ) -> _T:
-        if self._session is None:
+        if not self._open:
             raise RuntimeError("the transport is used outside `async with`")
+        import aiohttp
+
+        session = self._ensure_session()
         attempts = max(1, self._settings.attempts)
         last = ""
         last_status: int | None = None
@@ -173,7 +189,7 @@ class Transport:
                 await asyncio.sleep(self._settings.retry_backoff * 2 ** (number - 1))
             self.counters.requests[kind] += 1
             try:
-                return await attempt(self._session)
+                return await attempt(session)
             except _Retry as error:
                 last, last_status = error.reason, error.status
             except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as error:
