@@ -44,6 +44,14 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks (never part of the tests): python benchmarks/run.py [names...]."""
+    """Benchmarks (never part of the tests): python benchmarks/run.py [names...].
+
+    ``nox -s bench -- compare [options]`` runs benchmarks/compare.py instead: ulock against
+    uv, pdm and poetry (installed into a venv of their own); ``--live`` adds the projects
+    on the public index.
+    """
     session.install("-e", ".")
-    session.run("python", "benchmarks/run.py", *session.posargs)
+    if session.posargs[:1] == ["compare"]:
+        session.run("python", "benchmarks/compare.py", *session.posargs[1:])
+    else:
+        session.run("python", "benchmarks/run.py", *session.posargs)

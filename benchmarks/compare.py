@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from timing import Sample, available_timer, measure  # noqa: E402
-from tools import TOOLS, Tool, ensure_tools, environment  # noqa: E402
+from tools import TOOLS, Tool, compile_bytecode, ensure_tools, environment  # noqa: E402
 
 EXAMPLES = HERE.parent / "examples"
 
@@ -143,6 +143,10 @@ def _prepare_directory(project: Project, tool: Tool, root: Path, url: str | None
         shutil.copytree(source, directory, ignore=shutil.ignore_patterns("pylock.toml"))
         _torch_as_uv(directory)
     else:
+        if url is None and tool.simple_api_only:
+            from universal_lock.index import DEFAULT_INDEX_URL
+
+            url = DEFAULT_INDEX_URL
         directory.mkdir()
         (directory / "pyproject.toml").write_text(_pyproject(project, tool, url))
     return directory
@@ -298,6 +302,7 @@ def main(argv: list[str]) -> int:
         parser.error("projects on the public index need --live")
     tool_names = arguments.tools.split(",")
     versions = ensure_tools(tool_names)
+    compile_bytecode()
     print(f"timer: {arguments.timer}; {arguments.runs} runs per tool and mode", file=sys.stderr)
     print(f"machine: {platform.platform()}, Python {platform.python_version()}", file=sys.stderr)
     for text in versions.values():

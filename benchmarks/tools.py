@@ -35,6 +35,9 @@ class Tool:
     """(cache directory) -> extra environment variables."""
     source_table: Callable[[str], str]
     """(simple-index URL) -> the pyproject tables that make this URL the only index."""
+    simple_api_only: bool = False
+    """Name the public index as a source too: the tool's default path for it needs more than
+    the simple API (poetry asks a per-release JSON API that not every mirror serves)."""
 
 
 def _bin(name: str) -> str:
@@ -128,6 +131,7 @@ TOOLS: dict[str, Tool] = {
             "[tool.poetry]\npackage-mode = false\n\n"
             f'[[tool.poetry.source]]\nname = "local"\nurl = "{url}"\npriority = "primary"\n'
         ),
+        simple_api_only=True,
     ),
 }
 
@@ -170,4 +174,23 @@ def _ulock_version() -> str:
 
 
 def environment(tool: Tool, cache: Path) -> dict[str, str]:
-    return {**os.environ, **tool.environment(cache)}
+    """The tool's environment: ours, with its own cache and config, and bytecode allowed."""
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**inherited, **tool.environment(cache)}
+
+
+def compile_bytecode() -> None:
+    """Compile ulock's package and the tools venv to ``.pyc``, as an installed tool would be.
+
+    pip compiles on install; an editable install and ``uv pip install`` do not, and with
+    ``PYTHONDONTWRITEBYTECODE`` set nothing is ever cached, so every start would compile
+    each module from source again (about 0.1 s for ulock): that measures the machine, not
+    the tool.
+    """
+    import universal_lock
+
+    package = Path(universal_lock.__file__).parent
+    site = next((TOOLS_VENV / "lib").glob("python3*/site-packages"), None)
+    for target, python in ((package, sys.executable), (site, str(TOOLS_VENV / "bin" / "python"))):
+        if target is not None and Path(python).exists():
+            subprocess.run([python, "-m", "compileall", "-q", "-j", "0", str(target)], check=False)
