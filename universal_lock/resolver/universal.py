@@ -24,7 +24,7 @@ from universal_lock.resolver.candidates import VersionFiles, group_versions, ord
 from universal_lock.resolver.files import metadata_file, missing_required_environment, usable_region
 from universal_lock.resolver.finder import Finder
 from universal_lock.resolver.fork import Fork
-from universal_lock.resolver.merge import merge_forks
+from universal_lock.resolver.merge import merge_forks, reachability
 from universal_lock.resolver.model import (
     DEFAULT_SOURCE,
     Resolution,
@@ -88,6 +88,9 @@ class UniversalResolver:
         self._known_versions: dict[str, list[Version]] = {}
         self._done: list[tuple[Fork, dict[str, Version]]] = []
         self._failure_splits = 0
+        # (region, name, version): a version found to lack a file for a required
+        # environment it reaches, not to be chosen again there.
+        self._banned: list[tuple[MarkerTree, str, Version]] = []
         self._yanked_pins = project_pins(
             [(item.name, item.versions) for item in request.requirements]
             + [(c.name, c.versions) for items in request.constraints.values() for c in items]
@@ -138,6 +141,9 @@ class UniversalResolver:
         while True:
             step = solver.step()
             if isinstance(step, Solved):
+                retry = self._check_required_environments(fork, step)
+                if retry:
+                    return retry
                 self._finish(fork, step)
                 return []
             if isinstance(step, Failed):
@@ -192,6 +198,42 @@ class UniversalResolver:
         parts = fork.region.split_nonempty(marker)
         return [child for part in parts for child in self._restart(part)]
 
+    def _check_required_environments(self, fork: Fork, solved: Solved) -> list[Fork]:
+        """Restarts when a solved fork installs a version without a file where it is required.
+
+        Choosing checks required environments against where a package is needed *so far*;
+        an edge found later (``c`` depends on ``a`` everywhere, after ``a`` was chosen for
+        linux aarch64 only) can widen that. So the finished fork is checked against its
+        final reachability: a version missing a required environment is banned there, and
+        the fork starts again from the root, split on that environment.
+        """
+        required = self._request.required_environments
+        if not required:
+            return []
+        root = fork.solver.root
+        solution = {key: version for key, version in solved.solution.items() if key != root}
+        reached = reachability(fork, solution, (root, fork.solver.root_version))
+        for key, version in sorted(solution.items()):
+            name, extra = split_key(key)
+            if extra is not None:
+                continue
+            entry = self._entry(name, fork.sources.get(name, DEFAULT_SOURCE), version)
+            missing = missing_required_environment(entry, reached.get(key, FALSE), required)
+            if missing is None:
+                continue
+            self._banned.append((fork.region & missing, name, version))
+            parts = fork.region.split_nonempty(missing)
+            return [child for part in parts for child in self._restart(part)]
+        return []
+
+    def _banned_where(self, name: str, version: Version, region: MarkerTree) -> MarkerTree | None:
+        """The part of ``region`` where ``name`` ``version`` was banned, if any."""
+        where = FALSE
+        for banned_region, banned_name, banned_version in self._banned:
+            if banned_name == name and banned_version == version:
+                where = where | (banned_region & region)
+        return None if where.is_empty() else where
+
     def _finish(self, fork: Fork, solved: Solved) -> None:
         solution = {
             key: version for key, version in solved.solution.items() if key != fork.solver.root
@@ -216,6 +258,11 @@ class UniversalResolver:
             name, await self._version_files(name, source), step.versions, fork.region
         )
         for entry in candidates:
+            banned = self._banned_where(name, entry.version, fork.region)
+            if banned is not None:
+                if (fork.region & ~banned).is_empty():
+                    continue
+                return self._split(fork, fork.region.split_nonempty(banned))
             inside = fork.region & MarkerTree.from_python_range(entry.python)
             if inside.is_empty():
                 continue
