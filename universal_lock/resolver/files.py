@@ -9,11 +9,14 @@ built anywhere its Requires-Python allows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+from packaging.version import Version
 
 from universal_lock.index import Distribution
 from universal_lock.markers import FALSE, MarkerTree, marker_from_wheel_tags
 from universal_lock.resolver.candidates import VersionFiles
+from universal_lock.resolver.requirements import split_key
 
 
 def usable_region(entry: VersionFiles, region: MarkerTree) -> MarkerTree:
@@ -43,6 +46,27 @@ def missing_required_environment(
             continue
         if all((marker_from_wheel_tags(dist.tags) & wanted).is_empty() for dist in entry.files):
             return required
+    return None
+
+
+def first_missing_required(
+    solution: Mapping[str, Version],
+    reached: Mapping[str, MarkerTree],
+    entry_of: Callable[[str, Version], VersionFiles],
+    required_environments: Sequence[MarkerTree],
+) -> tuple[str, Version, MarkerTree] | None:
+    """The first (by name) solved package, its version and a required environment it
+    reaches (per ``reached``) where none of its files installs; None when all are fine."""
+    for key, version in sorted(solution.items()):
+        name, extra = split_key(key)
+        if extra is not None:
+            continue
+        needed = reached.get(key, FALSE)
+        missing = missing_required_environment(
+            entry_of(name, version), needed, required_environments
+        )
+        if missing is not None:
+            return name, version, missing
     return None
 
 

@@ -14,14 +14,18 @@ from collections.abc import Callable, Sequence
 
 from packaging.ranges import VersionRange
 from packaging.requirements import Requirement
-from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from universal_lock.errors import UlockError
-from universal_lock.index import CoreMetadata, Distribution, Unavailable
+from universal_lock.index import Unavailable
 from universal_lock.markers import FALSE, MarkerTree
-from universal_lock.resolver.candidates import VersionFiles, group_versions, ordered, project_pins
-from universal_lock.resolver.files import metadata_file, missing_required_environment, usable_region
+from universal_lock.resolver.candidates import VersionFiles, ordered, project_pins
+from universal_lock.resolver.catalog import Catalog
+from universal_lock.resolver.files import (
+    first_missing_required,
+    missing_required_environment,
+    usable_region,
+)
 from universal_lock.resolver.finder import Finder
 from universal_lock.resolver.fork import Fork
 from universal_lock.resolver.merge import merge_forks, reachability
@@ -79,13 +83,15 @@ class UniversalResolver:
         self, request: ResolverInput, finder: Finder, progress: Progress | None = None
     ) -> None:
         self._request = request
-        self._finder = finder
         self._progress = progress or (lambda _message: None)
-        self._versions: dict[tuple[str, SourceRef], list[VersionFiles]] = {}
-        self._metadata: dict[tuple[str, SourceRef, Version], CoreMetadata | Unavailable] = {}
+        self._catalog = Catalog(
+            finder,
+            sources=request.sources,
+            exclude_newer=request.policy.exclude_newer,
+            progress=self._progress,
+        )
         # Versions other forks chose; preferred after the previous lock's, anywhere.
         self._chosen: dict[str, list[Version]] = {}
-        self._known_versions: dict[str, list[Version]] = {}
         self._done: list[tuple[Fork, dict[str, Version]]] = []
         self._failure_splits = 0
         # (region, name, version): a version found to lack a file for a required
@@ -109,7 +115,7 @@ class UniversalResolver:
             for part, plan in settle(request.requirements, region, request.constraints):
                 pending.append(self._root_fork(part, plan))
         for requirement in request.requirements:
-            self._prefetch(requirement.name)
+            self._catalog.prefetch(requirement.name)
         while pending:
             fork = pending.pop(0)
             children = await self._run(fork)
@@ -117,8 +123,8 @@ class UniversalResolver:
         return merge_forks(
             self._done,
             root=(request.root_name, request.root_version),
-            files=self._files_of,
-            requires_python=self._requires_python_of,
+            files=self._catalog.files,
+            requires_python=self._catalog.requires_python,
         )
 
     # -- forks ----------------------------------------------------------------------------
@@ -213,18 +219,20 @@ class UniversalResolver:
         root = fork.solver.root
         solution = {key: version for key, version in solved.solution.items() if key != root}
         reached = reachability(fork, solution, (root, fork.solver.root_version))
-        for key, version in sorted(solution.items()):
-            name, extra = split_key(key)
-            if extra is not None:
-                continue
-            entry = self._entry(name, fork.sources.get(name, DEFAULT_SOURCE), version)
-            missing = missing_required_environment(entry, reached.get(key, FALSE), required)
-            if missing is None:
-                continue
-            self._banned.append((fork.region & missing, name, version))
-            parts = fork.region.split_nonempty(missing)
-            return [child for part in parts for child in self._restart(part)]
-        return []
+        found = first_missing_required(
+            solution,
+            reached,
+            lambda name, version: self._catalog.entry(
+                name, fork.sources.get(name, DEFAULT_SOURCE), version
+            ),
+            required,
+        )
+        if found is None:
+            return []
+        name, version, missing = found
+        self._banned.append((fork.region & missing, name, version))
+        parts = fork.region.split_nonempty(missing)
+        return [child for part in parts for child in self._restart(part)]
 
     def _banned_where(self, name: str, version: Version, region: MarkerTree) -> MarkerTree | None:
         """The part of ``region`` where ``name`` ``version`` was banned, if any."""
@@ -255,7 +263,7 @@ class UniversalResolver:
             return source
         self._progress(f"choosing {step.package}")
         candidates = self._candidates(
-            name, await self._version_files(name, source), step.versions, fork.region
+            name, await self._catalog.versions(name, source), step.versions, fork.region
         )
         for entry in candidates:
             banned = self._banned_where(name, entry.version, fork.region)
@@ -354,7 +362,7 @@ class UniversalResolver:
     async def _dependencies(self, fork: Fork, step: NeedsDependencies) -> list[Fork]:
         name, extra = split_key(step.package)
         source = fork.sources.get(name, DEFAULT_SOURCE)
-        metadata = await self._metadata_of(name, source, step.version)
+        metadata = await self._catalog.metadata(name, source, step.version)
         if isinstance(metadata, Unavailable):
             fork.solver.mark_unavailable(step.package, step.version, metadata.what)
             return []
@@ -385,7 +393,7 @@ class UniversalResolver:
             return self._split(fork, fork.region.split_nonempty(needed))
         parts = settle(scoped, fork.region, self._request.constraints)
         for requirement in scoped:
-            self._prefetch(requirement.name)
+            self._catalog.prefetch(requirement.name)
         if len(parts) == 1:
             ((_part, plan),) = parts
             fork.edges[(step.package, step.version)] = dict(plan.edges)
@@ -402,57 +410,10 @@ class UniversalResolver:
             children.append(child)
         return children
 
-    # -- index access -------------------------------------------------------------------------
-
-    async def _version_files(self, name: str, source: SourceRef) -> list[VersionFiles]:
-        cached = self._versions.get((name, source))
-        if cached is None:
-            self._progress(f"fetching {name}")
-            dists = await self._finder.distributions(name, source)
-            cached = group_versions(dists, self._request.policy.exclude_newer)
-            self._versions[(name, source)] = cached
-            known = self._known_versions.setdefault(name, [])
-            known.extend(entry.version for entry in cached)
-        return cached
-
-    async def _metadata_of(
-        self, name: str, source: SourceRef, version: Version
-    ) -> CoreMetadata | Unavailable:
-        key = (name, source, version)
-        cached = self._metadata.get(key)
-        if cached is None:
-            entry = self._entry(name, source, version)
-            dist = metadata_file(entry.files)
-            cached = await self._finder.metadata(dist)
-            self._metadata[key] = cached
-        return cached
-
-    def _entry(self, name: str, source: SourceRef, version: Version) -> VersionFiles:
-        for entry in self._versions.get((name, source), ()):
-            if entry.version == version:
-                return entry
-        raise AssertionError(f"{name} {version} was chosen without being listed")
-
-    def _files_of(self, name: str, source: SourceRef, version: Version) -> tuple[Distribution, ...]:
-        return self._entry(name, source, version).files
-
-    def _requires_python_of(
-        self, name: str, source: SourceRef, version: Version
-    ) -> SpecifierSet | None:
-        metadata = self._metadata.get((name, source, version))
-        return metadata.requires_python if isinstance(metadata, CoreMetadata) else None
-
-    def _prefetch(self, name: str) -> None:
-        rules = self._request.sources.get(name, ())
-        sources = {rule.source for rule in rules} | ({DEFAULT_SOURCE} if not rules else set())
-        for source in sorted(sources, key=lambda source: source.describe()):
-            if (name, source) not in self._versions:
-                self._finder.prefetch(name, source)
-
     def _priority(self, package: str, versions: VersionRange) -> tuple[int, int, str]:
         """Exact pins and path sources first, then the fewest known candidates, then the name."""
         name, _ = split_key(package)
-        known = self._known_versions.get(name, ())
+        known = self._catalog.known_versions.get(name, ())
         direct = any(rule.source.kind == "path" for rule in self._request.sources.get(name, ()))
         return candidate_priority(package, versions, known, direct=direct)
 
