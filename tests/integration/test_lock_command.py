@@ -318,3 +318,23 @@ def test_bad_input_is_exit_2_with_the_key_and_a_hint_printed_verbatim(
     # TOML in a hint is shown as written, not swallowed as terminal markup.
     assert "[[tool.ulock.index]]" in err
     assert not (project / "pylock.toml").exists()
+
+
+def test_upgrading_a_forked_package_keeps_the_newest_for_newer_pythons(tmp_path: Path) -> None:
+    """A relock solves newer-Python forks first, so their versions are not handed down old ones."""
+    numpy = {"1.26.0": {"requires_python": ">=3.8"}, "2.1.0": {"requires_python": ">=3.10"}}
+    project = write_project(
+        tmp_path / "project",
+        '[project]\nname = "d"\nversion = "1"\nrequires-python = ">=3.8"\n'
+        'dependencies = ["numpy"]\n' + FLAT_DEFAULT,
+    )
+    write_flat_directory({"packages": {"numpy": {"versions": numpy}}}, project / "whl")
+    common = ("--directory", str(project), "--cache-dir", str(tmp_path / "cache"))
+    assert run("lock", *common) == 0
+    numpy["2.2.0"] = {"requires_python": ">=3.10"}
+    write_flat_directory({"packages": {"numpy": {"versions": numpy}}}, project / "whl")
+    assert run("lock", "--upgrade-package", "numpy", *common) == 0
+    assert entries(read_lock(project / "pylock.toml"), "numpy") == {
+        "1.26.0": "python_full_version <= '3.10' and python_full_version != '3.10'",
+        "2.2.0": "python_full_version >= '3.10'",
+    }

@@ -114,6 +114,10 @@ class UniversalResolver:
         for region in request.regions:
             for part, plan in settle(request.requirements, region, request.constraints):
                 pending.append(self._root_fork(part, plan))
+        # Newest Python first: a version another fork chose is preferred, and a newer
+        # Python can use more versions. Solved the other way round, a relock's older-Python
+        # fork would hand its old version to the newer fork (numpy 1.26 on 3.12).
+        pending.sort(key=lambda fork: _python_floor(fork.region), reverse=True)
         for requirement in request.requirements:
             self._catalog.prefetch(requirement.name)
         while pending:
@@ -420,6 +424,17 @@ class UniversalResolver:
 
 def _names_extra(requirement: Requirement) -> bool:
     return requirement.marker is not None and "extra" in str(requirement.marker)
+
+
+def _python_floor(region: MarkerTree) -> tuple[int, Version]:
+    """The lowest Python a region allows, for ordering forks (no lower bound sorts first)."""
+    bounds = region.python_range().to_specifier_set()
+    lowest = [
+        Version(spec.version)
+        for spec in bounds or ()
+        if spec.operator in (">=", ">") and "*" not in spec.version
+    ]
+    return (1, min(lowest)) if lowest else (0, Version("0"))
 
 
 __all__ = ["ResolutionFailed", "UniversalResolver"]
