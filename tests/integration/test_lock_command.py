@@ -200,7 +200,9 @@ torch = [
     assert problems == []
 
 
-def test_conflicting_extras_fork_with_their_own_indexes(tmp_path: Path) -> None:
+def test_conflicting_extras_fork_with_their_own_indexes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     universe = {
         "packages": {"torch": {"versions": {"2.2.0": {}, "2.4.0": {}}}},
         "indexes": {
@@ -261,6 +263,14 @@ torch = [
         "cu124": [Requirement("torch==2.4.0")],
     }
     assert judge(lock, project_requirements=requirements, metadata=wheel_metadata(project)) == []
+    # The lock itself records the conflict, so sync refuses the pair without pyproject.toml.
+    assert [[str(member) for member in members] for members in lock.conflicts] == [
+        ["extra `cu118`", "extra `cu124`"]
+    ]
+    (project / "pyproject.toml").unlink()
+    both = ("--extra", "cu118", "--extra", "cu124")
+    assert run("sync", "--directory", str(project), "--frozen", "--dry-run", *both) == 1
+    assert "declared to conflict" in capsys.readouterr().err
 
 
 def test_unsatisfiable_names_the_region_and_explains(

@@ -27,6 +27,7 @@ from universal_lock.index import (
     resolve_cache_dir,
 )
 from universal_lock.lockfile import (
+    ConflictMember,
     Lock,
     LockedDirectory,
     LockedFile,
@@ -174,6 +175,10 @@ def _lock_model(
         if len(resolution.fork_markers) > 1
         else (),
         input_fingerprint=project.fingerprint(),
+        conflicts=tuple(
+            tuple(ConflictMember(extra=item.extra, group=item.group) for item in conflict)
+            for conflict in project.settings.conflicts
+        ),
     )
 
 
