@@ -348,3 +348,35 @@ def test_upgrading_a_forked_package_keeps_the_newest_for_newer_pythons(tmp_path:
         "1.26.0": "python_full_version <= '3.10' and python_full_version != '3.10'",
         "2.2.0": "python_full_version >= '3.10'",
     }
+
+
+@pytest.mark.parametrize(
+    ("dependencies", "releases", "hint"),
+    [
+        (
+            '["a"]',
+            {"a": {"1.0.0": {"requires": ["b>=2"]}}, "b": {"1.0.0": {}, "2.1.0b1": {}}},
+            "hint: `b` has pre-releases matching >=2 (2.1.0b1), which are used only when asked "
+            'for: require `b>=2.1.0b1`, or set `prerelease = "allow"` in `[tool.ulock]`',
+        ),
+        (
+            '["a>=2"]',
+            {"a": {"1.0.0": {}, "2.0.0": {"yanked": "broken"}}},
+            "hint: `a` 2.0.0 matches >=2 but is yanked; a yanked version is used only when "
+            "pinned with `==`",
+        ),
+        ('["nowhere"]', {"a": {"1.0.0": {}}}, "hint: `nowhere` was not found on the indexes"),
+    ],
+)
+def test_a_failure_says_what_is_near_a_solution(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], index_server, dependencies, releases, hint
+) -> None:
+    universe = {"packages": {name: {"versions": v} for name, v in releases.items()}}
+    server = index_server(universe)
+    project = write_project(
+        tmp_path / "project",
+        f'[project]\nname = "p"\nversion = "1"\ndependencies = {dependencies}\n\n'
+        f'[[tool.ulock.index]]\nname = "test"\nurl = "{server.simple_url}"\ndefault = true\n',
+    )
+    assert run("lock", "--directory", str(project), "--cache-dir", str(tmp_path / "c")) == 1
+    assert hint in capsys.readouterr().err.replace("\n", " ").replace("  ", " ")

@@ -51,6 +51,10 @@ class Catalog:
             self.known_versions.setdefault(name, []).extend(entry.version for entry in cached)
         return cached
 
+    def listed(self, name: str, source: SourceRef) -> list[VersionFiles] | None:
+        """The versions already fetched for ``name`` from ``source``; None if never asked."""
+        return self._versions.get((name, source))
+
     async def metadata(
         self, name: str, source: SourceRef, version: Version
     ) -> CoreMetadata | Unavailable:

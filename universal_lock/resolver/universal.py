@@ -28,6 +28,7 @@ from universal_lock.resolver.files import (
 )
 from universal_lock.resolver.finder import Finder
 from universal_lock.resolver.fork import Fork
+from universal_lock.resolver.hints import failure_hints
 from universal_lock.resolver.merge import merge_forks, reachability
 from universal_lock.resolver.model import (
     DEFAULT_SOURCE,
@@ -160,7 +161,12 @@ class UniversalResolver:
                 retry = self._split_on_failure(fork, step)
                 if retry:
                     return retry
-                raise ResolutionFailed(fork.region, explain(step))
+                hint = failure_hints(
+                    step.incompatibility,
+                    lambda name: self._catalog.listed(name, fork.sources.get(name, DEFAULT_SOURCE)),
+                    self._request.policy.prerelease,
+                )
+                raise ResolutionFailed(fork.region, explain(step), hint=hint)
             if isinstance(step, NeedsVersion):
                 children = await self._choose(fork, step)
             else:
