@@ -6,6 +6,7 @@ PEP 691 raises ``MalformedPage`` (the index broke the protocol; the user must kn
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
@@ -80,8 +81,11 @@ def _core_metadata(item: Mapping[str, object]) -> bool | dict[str, str]:
 def _hashes(value: object) -> dict[str, str]:
     if not isinstance(value, Mapping):
         return {}
+    # One string object per algorithm name instead of one per file.
     return {
-        str(key).lower(): digest.lower() for key, digest in value.items() if isinstance(digest, str)
+        sys.intern(str(key).lower()): digest.lower()
+        for key, digest in value.items()
+        if isinstance(digest, str)
     }
 
 
