@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -145,8 +146,12 @@ def _valid(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(universe=universes())
-def test_random_universe(universe: dict[str, Any], index_build_cache: DistributionBuilder) -> None:
+@given(universe=universes(), newer=st.lists(st.tuples(st.sampled_from(NAMES), _requirement(""))))
+def test_random_universe(
+    universe: dict[str, Any],
+    newer: list[tuple[str, str]],
+    index_build_cache: DistributionBuilder,
+) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         project = Path(scratch) / "project"
         project.mkdir()
@@ -172,17 +177,31 @@ def test_random_universe(universe: dict[str, Any], index_build_cache: Distributi
             return
         written = (project / "pylock.toml").read_bytes()
         lock(options)  # again, with the first lock's versions and fork markers as preferences
-        assert (project / "pylock.toml").read_bytes() == written, "relocking changed the lock"
+        relocked = (project / "pylock.toml").read_bytes()
+        assert relocked == written, f"relocking changed the lock of {universe}"
         locked = read_lock(project / "pylock.toml")
         event(f"locked, {len(locked.fork_markers)} fork markers")
-        problems = judge(
-            locked,
-            project_requirements={None: [Requirement(t) for t in universe["root"]["requires"]]},
-            metadata=wheel_metadata(project),
-            platforms=BRUTE_PLATFORMS,
-            pythons=BRUTE_PYTHONS,
-        )
-        assert problems == []
+        requirements = {None: [Requirement(t) for t in universe["root"]["requires"]]}
+
+        def problems() -> list[str]:
+            return judge(
+                read_lock(project / "pylock.toml"),
+                project_requirements=requirements,
+                metadata=wheel_metadata(project),
+                platforms=BRUTE_PLATFORMS,
+                pythons=BRUTE_PYTHONS,
+            )
+
+        assert problems() == []
+        # The index gains version 4.0 of some packages; the old lock is still a valid
+        # answer, so relocking with it as preference must succeed and stay valid.
+        if newer:
+            for name, requirement in newer:
+                release = {"requires": [] if requirement.startswith(name) else [requirement]}
+                universe["packages"][name]["versions"]["4.0"] = release
+            write_flat_directory(universe, project / "whl", builder=index_build_cache)
+            lock(replace(options, cache_dir=Path(scratch) / "fresh"))
+            assert problems() == []
 
 
 # -- required environments ----------------------------------------------------------------

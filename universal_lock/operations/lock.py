@@ -36,11 +36,11 @@ from universal_lock.lockfile import (
     render,
     write_atomic,
 )
-from universal_lock.markers import marker_from_wheel_tags
+from universal_lock.markers import MarkerTree, marker_from_wheel_tags
 from universal_lock.operations import check as check_module
-from universal_lock.operations.lowering import resolver_input
+from universal_lock.operations.lowering import conflict_regions, resolver_input, root_region
 from universal_lock.project import Project, load_project
-from universal_lock.resolver import IndexFinder, Resolution, ResolvedPackage, UniversalResolver
+from universal_lock.resolver import IndexFinder, ResolvedPackage, UniversalResolver
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,7 +120,13 @@ async def _lock(
                 ),
             )
         )
-    new = _lock_model(project, resolution, packages)
+    # Fork markers are where the next lock starts. When this lock started from the previous
+    # lock's (still a partition of the project's environments), they are written back as
+    # they were: a fork split again on the way, for reasons that will recur, must not
+    # change the file.
+    fresh = conflict_regions(project, root_region(project))
+    forks = request.regions if list(request.regions) != fresh else resolution.fork_markers
+    new = _lock_model(project, forks, packages)
     text = render(new)
     old_text = path.read_text(encoding="utf-8") if path.exists() else None
     changed = text != old_text
@@ -154,7 +160,7 @@ def index_settings(project: Project, options: LockOptions) -> IndexSettings:
 
 
 def _lock_model(
-    project: Project, resolution: Resolution, packages: Sequence[LockedPackage]
+    project: Project, forks: Sequence[MarkerTree], packages: Sequence[LockedPackage]
 ) -> Lock:
     requires_python = project.requires_python
     return Lock(
@@ -168,11 +174,11 @@ def _lock_model(
             text
             for text in (
                 str(marker.simplify(requires_python) if requires_python else marker)
-                for marker in resolution.fork_markers
+                for marker in forks
             )
             if text
         )
-        if len(resolution.fork_markers) > 1
+        if len(forks) > 1
         else (),
         input_fingerprint=project.fingerprint(),
         conflicts=tuple(
