@@ -173,13 +173,7 @@ class IndexClient:
     # -- prefetch -------------------------------------------------------------------------
 
     def prefetch(self, name: str, pinned_index: str | None = None) -> None:
-        """Start fetching ``name``'s pages now; a later ``candidates`` call joins the work.
-
-        Once the pages are in, the metadata of the newest final release is fetched too when
-        it is one cheap request (a wheel with a PEP 658 metadata file): a resolver most often
-        picks that version next, and waiting for its metadata one package at a time is what
-        made cold locks slow (the way uv prefetches the best candidate).
-        """
+        """Start fetching ``name``'s pages now; a later ``candidates`` call joins the work."""
         self._spawn(self._prefetch_pages(name, pinned_index))
 
     def prefetch_metadata(
@@ -200,12 +194,7 @@ class IndexClient:
             _log.debug("prefetch failed: %s", type(task.exception()).__name__)
 
     async def _prefetch_pages(self, name: str, pinned_index: str | None) -> None:
-        dists = await self.candidates(name, pinned_index)
-        if self.settings.offline:
-            return
-        newest = _newest_with_metadata_file(dists)
-        if newest is not None:
-            self._spawn(self._discard(self.metadata(newest)))
+        await self.candidates(name, pinned_index)
 
     async def _prefetch_metadata(
         self, name: str, versions: tuple[Version, ...], pinned_index: str | None
@@ -374,23 +363,6 @@ class IndexClient:
             return NotFound(name=name, index=index.name)
         versions = tuple(sorted({dist.version for dist in dists}))
         return ProjectPage(name=name, index=index.name, distributions=dists, versions=versions)
-
-
-def _newest_with_metadata_file(dists: Iterable[Distribution]) -> Distribution | None:
-    """A remote wheel with a PEP 658 file of the newest unyanked final release, if it has one."""
-    finals = [dist for dist in dists if dist.yanked is None and not dist.version.is_prerelease]
-    if not finals:
-        return None
-    newest = max(dist.version for dist in finals)
-    for dist in finals:
-        if (
-            dist.version == newest
-            and dist.kind == "wheel"
-            and dist.core_metadata
-            and dist.path is None
-        ):
-            return dist
-    return None
 
 
 def preferred_for_metadata(dists: Iterable[Distribution]) -> Distribution | None:
