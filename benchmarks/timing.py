@@ -64,7 +64,7 @@ def measure(
         if timer == "hyperfine":
             wrapped = [
                 "hyperfine", "-N", "-i", "--runs", "1", "--style", "none",
-                "--output", str(log), "--export-json", str(report), "--", shlex.join(command),
+                "--output", "inherit", "--export-json", str(report), "--", shlex.join(command),
             ]  # fmt: skip
         else:
             wrapped = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", str(report), *command]
@@ -99,6 +99,9 @@ def measure(
             exit_code = process.returncode
     if exit_code != 0:
         lines = log.read_text(errors="replace").strip().splitlines()
-        tail = [line for line in lines if "Ignoring non-zero exit code" not in line][-3:]
+        lines = [line for line in lines if "Ignoring non-zero exit code" not in line]
+        # Progress spinners end many tools' output; the error line is the useful one.
+        errors = [line for line in lines if "error" in line.lower()]
+        tail = (errors or lines)[-3:]
         return Sample(wall=wall, cpu=cpu, peak_mib=peak_mib, ok=False, detail=" | ".join(tail))
     return Sample(wall=wall, cpu=cpu, peak_mib=peak_mib, ok=True)
