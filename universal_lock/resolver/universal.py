@@ -143,7 +143,7 @@ class UniversalResolver:
             priority=self._priority,
         )
         fork = Fork(region=region, solver=solver)
-        fork.edges[(request.root_name, request.root_version)] = dict(plan.edges)
+        fork.add_edges((request.root_name, request.root_version), plan.edges)
         return fork
 
     async def _run(self, fork: Fork) -> list[Fork]:
@@ -406,7 +406,7 @@ class UniversalResolver:
             self._catalog.prefetch(requirement.name)
         if len(parts) == 1:
             ((_part, plan),) = parts
-            fork.edges[(step.package, step.version)] = dict(plan.edges)
+            fork.add_edges((step.package, step.version), plan.edges)
             fork.solver.add_dependencies(step.package, step.version, plan.dependencies)
             return []
         children: list[Fork] = []
@@ -415,7 +415,7 @@ class UniversalResolver:
             if child.has_stale_edges(fork.solver.root):
                 children += self._restart(part)
                 continue
-            child.edges[(step.package, step.version)] = dict(plan.edges)
+            child.add_edges((step.package, step.version), plan.edges)
             child.solver.add_dependencies(step.package, step.version, plan.dependencies)
             children.append(child)
         return children
