@@ -32,6 +32,7 @@ from universal_lock.markers._diagram import (
     boolean_node,
     negate,
 )
+from universal_lock.markers._ranges import inside_runs
 from universal_lock.markers._variables import (
     PYTHON,
     PYTHON_VERSION,
@@ -74,19 +75,7 @@ def _comparison(var_key: tuple[Any, ...], name: str, op: str, value: str, rank: 
 
 def _intervals(node: Node, inside: list[bool]) -> list[tuple[Cut | None, Cut | None]]:
     """Maximal runs of segments marked ``inside`` as (low cut, high cut) pairs."""
-    runs: list[tuple[Cut | None, Cut | None]] = []
-    start: Cut | None = None
-    open_run = inside[0]
-    for index, cut in enumerate(node.cuts):
-        now = inside[index + 1]
-        if now and not open_run:
-            start = cut
-        elif open_run and not now:
-            runs.append((start, cut))
-        open_run = now
-    if open_run:
-        runs.append((start, None))
-    return runs
+    return inside_runs(node.cuts, inside)
 
 
 def _minor_block(low: Cut | None, high: Cut | None) -> str | None:

@@ -94,22 +94,30 @@ def _project(bound: Any, *, exclusive: bool) -> Cut | str | None:
     return normalize_cut(base, 1)
 
 
-def to_version_range(cuts: tuple[Cut, ...], inside: list[bool]) -> VersionRange:
-    """The ``VersionRange`` (prereleases=True policy) of the segments marked ``inside``."""
-    result = VersionRange.empty(prereleases=True)
+def inside_runs(cuts: tuple[Cut, ...], inside: list[bool]) -> list[tuple[Cut | None, Cut | None]]:
+    """Maximal runs of segments marked ``inside`` as (low cut, high cut); None is unbounded.
+
+    ``inside[0]`` is the segment below the first cut, ``inside[i + 1]`` the one above cut ``i``.
+    """
+    runs: list[tuple[Cut | None, Cut | None]] = []
     start: Cut | None = None
     open_run = inside[0]
-    bounds: list[tuple[Cut | None, Cut | None]] = []
     for index, cut in enumerate(cuts):
         now = inside[index + 1]
         if now and not open_run:
             start = cut
         elif open_run and not now:
-            bounds.append((start, cut))
+            runs.append((start, cut))
         open_run = now
     if open_run:
-        bounds.append((start, None))
-    for low, high in bounds:
+        runs.append((start, None))
+    return runs
+
+
+def to_version_range(cuts: tuple[Cut, ...], inside: list[bool]) -> VersionRange:
+    """The ``VersionRange`` (prereleases=True policy) of the segments marked ``inside``."""
+    result = VersionRange.empty(prereleases=True)
+    for low, high in inside_runs(cuts, inside):
         specifiers: list[str] = []
         if low is not None:
             specifiers.append(f"{'>' if low[1] else '>='}{version_of(low[0])}")

@@ -130,22 +130,25 @@ def drive(solver: Solver, provider: Provider, *, max_steps: int | None = None) -
         if max_steps is not None and steps > max_steps:
             raise RuntimeError(f"the solver did not finish within {max_steps} steps")
         request = solver.step()
-        if isinstance(request, NeedsVersion):
-            solver.choose(
-                request.package, provider.choose_version(request.package, request.versions)
-            )
-        elif isinstance(request, NeedsDependencies):
-            answer = provider.get_dependencies(request.package, request.version)
-            if isinstance(answer, Unavailable):
-                solver.mark_unavailable(request.package, request.version, answer.reason)
-            elif isinstance(answer, SharedDependencies):
-                solver.add_dependencies(
-                    request.package,
-                    request.version,
-                    answer.dependencies,
-                    shared_by=answer.versions,
-                )
-            else:
-                solver.add_dependencies(request.package, request.version, answer)
-        else:
+        if isinstance(request, Solved | Failed):
             return request
+        answer(solver, provider, request)
+
+
+def answer(solver: Solver, provider: Provider, request: NeedsVersion | NeedsDependencies) -> None:
+    """Answer one request of ``solver`` from ``provider`` (one turn of ``drive``)."""
+    if isinstance(request, NeedsVersion):
+        solver.choose(request.package, provider.choose_version(request.package, request.versions))
+        return
+    dependencies = provider.get_dependencies(request.package, request.version)
+    if isinstance(dependencies, Unavailable):
+        solver.mark_unavailable(request.package, request.version, dependencies.reason)
+    elif isinstance(dependencies, SharedDependencies):
+        solver.add_dependencies(
+            request.package,
+            request.version,
+            dependencies.dependencies,
+            shared_by=dependencies.versions,
+        )
+    else:
+        solver.add_dependencies(request.package, request.version, dependencies)

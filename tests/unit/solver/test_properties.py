@@ -22,6 +22,7 @@ from universal_lock.solver import (
     Solved,
     Solver,
     Unavailable,
+    answer,
     drive,
     explain,
     parse_range,
@@ -129,18 +130,9 @@ def test_clone_at_any_step_finishes_like_the_original(case, fork_after):
     solver = Solver("root", "1", root_dependencies, priority=provider.priority)
     for _ in range(fork_after):
         request = solver.step()
-        if isinstance(request, NeedsVersion):
-            solver.choose(
-                request.package, provider.choose_version(request.package, request.versions)
-            )
-        elif isinstance(request, NeedsDependencies):
-            answer = provider.get_dependencies(request.package, request.version)
-            if isinstance(answer, Unavailable):
-                solver.mark_unavailable(request.package, request.version, answer.reason)
-            else:
-                solver.add_dependencies(request.package, request.version, answer)
-        else:
+        if not isinstance(request, NeedsVersion | NeedsDependencies):
             break
+        answer(solver, provider, request)
     fork = solver.clone()
     calls_before = provider.calls["get_dependencies"]
     original = drive(solver, provider, max_steps=STEP_BUDGET)
