@@ -15,14 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from packaging.markers import Marker
 from packaging.ranges import VersionRange
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName, canonicalize_name
 
-from universal_lock.markers import FALSE, TRUE, MarkerTree, parse_marker
+from universal_lock.markers import TRUE, MarkerTree, parse_marker
 from universal_lock.solver import parse_range
 
 
@@ -67,39 +65,7 @@ def requirement_marker(requirement: Requirement, extra: str | None) -> MarkerTre
 
 @lru_cache(maxsize=8192)
 def _restrict(marker_text: str, extra: str | None) -> MarkerTree:
-    return _fold(Marker(marker_text)._markers, extra or "")
-
-
-def _fold(items: list[Any], extra: str) -> MarkerTree:
-    # packaging's parsed form: atoms (lhs, op, rhs), nested lists, and the words
-    # "and" / "or" between them, "and" binding tighter.
-    disjuncts: list[MarkerTree] = []
-    current = TRUE
-    for item in items:
-        if item == "or":
-            disjuncts.append(current)
-            current = TRUE
-        elif item == "and":
-            continue
-        else:
-            current = current & _atom(item, extra)
-    disjuncts.append(current)
-    result = FALSE
-    for part in disjuncts:
-        result = result | part
-    return result
-
-
-def _atom(item: Any, extra: str) -> MarkerTree:
-    if isinstance(item, list):
-        return _fold(item, extra)
-    lhs, op, rhs = item
-    names = {type(lhs).__name__: lhs.value, type(rhs).__name__: rhs.value}
-    if names.get("Variable") == "extra":
-        value = canonicalize_name(str(names.get("Value", "")))
-        atom = Marker(f'extra {op.serialize()} "{value}"')
-        return TRUE if atom.evaluate({"extra": extra}) else FALSE
-    return parse_marker(f"{lhs.serialize()} {op.serialize()} {rhs.serialize()}")
+    return parse_marker(marker_text).with_extra(extra or "")
 
 
 def scope_requirements(
