@@ -7,6 +7,7 @@ Requires-Python) from what it holds.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
@@ -36,20 +37,38 @@ class Catalog:
         self._exclude_newer = exclude_newer
         self._progress = progress
         self._versions: dict[tuple[str, SourceRef], list[VersionFiles]] = {}
+        self._loading: dict[tuple[str, SourceRef], asyncio.Future[list[VersionFiles]]] = {}
         self._metadata: dict[tuple[str, SourceRef, Version], CoreMetadata | Unavailable] = {}
         self.known_versions: dict[str, list[Version]] = {}
         """Every version seen of a package, from any source (for solver priorities)."""
 
     async def versions(self, name: str, source: SourceRef) -> list[VersionFiles]:
-        """The versions ``source`` offers (policy-independent), ascending."""
-        cached = self._versions.get((name, source))
-        if cached is None:
+        """The versions ``source`` offers (policy-independent), ascending.
+
+        Loaded once per (name, source) even when asked concurrently (the resolver and its
+        look-ahead), so ``known_versions`` never counts a listing twice.
+        """
+        key = (name, source)
+        cached = self._versions.get(key)
+        if cached is not None:
+            return cached
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = asyncio.ensure_future(self._load(name, source))
+            self._loading[key] = loading
+        # Shielded: a cancelled look-ahead must not cancel the load the resolver awaits too.
+        return await asyncio.shield(loading)
+
+    async def _load(self, name: str, source: SourceRef) -> list[VersionFiles]:
+        try:
             self._progress(f"fetching {name}")
             dists = await self._finder.distributions(name, source)
-            cached = group_versions(dists, self._exclude_newer)
-            self._versions[(name, source)] = cached
-            self.known_versions.setdefault(name, []).extend(entry.version for entry in cached)
-        return cached
+            listing = group_versions(dists, self._exclude_newer)
+            self._versions[(name, source)] = listing
+            self.known_versions.setdefault(name, []).extend(entry.version for entry in listing)
+            return listing
+        finally:
+            self._loading.pop((name, source), None)
 
     def listed(self, name: str, source: SourceRef) -> list[VersionFiles] | None:
         """The versions already fetched for ``name`` from ``source``; None if never asked."""

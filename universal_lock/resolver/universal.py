@@ -10,7 +10,8 @@ versions become preferences for the next, so the lock holds as few versions as p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
 
 from packaging.ranges import VersionRange
 from packaging.requirements import Requirement
@@ -94,6 +95,9 @@ class UniversalResolver:
         # Versions other forks chose; preferred after the previous lock's, anywhere.
         self._chosen: dict[str, list[Version]] = {}
         self._done: list[tuple[Fork, dict[str, Version]]] = []
+        self._warming: set[tuple[str, SourceRef]] = set()
+        self._listed: set[str] = set()
+        self._background: set[asyncio.Task[None]] = set()
         self._failure_splits = 0
         # (region, name, version): a version found to lack a file for a required
         # environment it reaches, not to be chosen again there.
@@ -115,16 +119,22 @@ class UniversalResolver:
         for region in request.regions:
             for part, plan in settle(request.requirements, region, request.constraints):
                 pending.append(self._root_fork(part, plan))
+                self._warm(pending[-1], plan.dependencies)
         # Newest Python first: a version another fork chose is preferred, and a newer
         # Python can use more versions. Solved the other way round, a relock's older-Python
         # fork would hand its old version to the newer fork (numpy 1.26 on 3.12).
         pending.sort(key=lambda fork: _python_floor(fork.region), reverse=True)
         for requirement in request.requirements:
             self._catalog.prefetch(requirement.name)
-        while pending:
-            fork = pending.pop(0)
-            children = await self._run(fork)
-            pending[:0] = children
+        try:
+            while pending:
+                fork = pending.pop(0)
+                children = await self._run(fork)
+                pending[:0] = children
+        finally:
+            for task in self._background:
+                task.cancel()
+            await asyncio.gather(*self._background, return_exceptions=True)
         return merge_forks(
             self._done,
             root=(request.root_name, request.root_version),
@@ -272,9 +282,9 @@ class UniversalResolver:
         if isinstance(source, list):
             return source
         self._progress(f"choosing {step.package}")
-        candidates = self._candidates(
-            name, await self._catalog.versions(name, source), step.versions, fork.region
-        )
+        listing = await self._catalog.versions(name, source)
+        self._listed.add(name)
+        candidates = self._candidates(name, listing, step.versions, fork.region)
         for entry in candidates:
             banned = self._banned_where(name, entry.version, fork.region)
             if banned is not None:
@@ -408,6 +418,7 @@ class UniversalResolver:
             ((_part, plan),) = parts
             fork.add_edges((step.package, step.version), plan.edges)
             fork.solver.add_dependencies(step.package, step.version, plan.dependencies)
+            self._warm(fork, plan.dependencies)
             return []
         children: list[Fork] = []
         for part, plan in parts:
@@ -417,13 +428,49 @@ class UniversalResolver:
                 continue
             child.add_edges((step.package, step.version), plan.edges)
             child.solver.add_dependencies(step.package, step.version, plan.dependencies)
+            self._warm(child, plan.dependencies)
             children.append(child)
         return children
+
+    def _warm(self, fork: Fork, dependencies: Mapping[str, VersionRange]) -> None:
+        """Fetch ahead the metadata of the version each dependency will most likely get.
+
+        The solver decides one package at a time, so without this every chosen version's
+        metadata is a round trip on the critical path. Once per package and source; only a
+        wheel's metadata (an sdist's might need a build); a package whose source is still
+        to be decided by marker is left to the fork that decides it.
+        """
+        for key, allowed in dependencies.items():
+            name, _extra = split_key(key)
+            source = fork.sources.get(name)
+            if source is None:
+                if self._request.sources.get(name):
+                    continue
+                source = DEFAULT_SOURCE
+            if (name, source) in self._warming:
+                continue
+            self._warming.add((name, source))
+            task = asyncio.ensure_future(self._warm_one(name, source, allowed, fork.region))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def _warm_one(
+        self, name: str, source: SourceRef, allowed: VersionRange, region: MarkerTree
+    ) -> None:
+        try:
+            listing = await self._catalog.versions(name, source)
+            likely = self._candidates(name, listing, allowed, region)
+            if likely and any(dist.kind == "wheel" for dist in likely[0].files):
+                await self._catalog.metadata(name, source, likely[0].version)
+        except Exception:  # look-ahead only: the resolver's own call meets and reports it
+            return
 
     def _priority(self, package: str, versions: VersionRange) -> tuple[int, int, str]:
         """Exact pins and path sources first, then the fewest known candidates, then the name."""
         name, _ = split_key(package)
-        known = self._catalog.known_versions.get(name, ())
+        # Only listings this resolution has itself waited for: the look-ahead loads others
+        # at times that depend on the network, and priorities must not.
+        known = self._catalog.known_versions.get(name, ()) if name in self._listed else ()
         direct = any(rule.source.kind == "path" for rule in self._request.sources.get(name, ()))
         return candidate_priority(package, versions, known, direct=direct)
 
