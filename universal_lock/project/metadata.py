@@ -280,3 +280,29 @@ def defined_extras_hint(extras: Any) -> str:
     if not extras:
         return "the project defines no `[project.optional-dependencies]`"
     return "defined extras: " + ", ".join(f"`{name}`" for name in extras)
+
+
+def known_extra(
+    document: PyprojectDocument, tables: StandardTables, value: str, at: KeyPath
+) -> str:
+    """``value`` as the normalized name of an extra the project defines, else an error at ``at``."""
+    name = canonicalize_name(value)
+    if name not in tables.optional_dependencies:
+        raise document.error(
+            at, f"unknown extra {value!r}", hint=defined_extras_hint(tables.optional_dependencies)
+        )
+    return name
+
+
+def known_group(
+    document: PyprojectDocument, tables: StandardTables, value: str, at: KeyPath
+) -> str:
+    """``value`` as the normalized name of a group the project defines, else an error at ``at``."""
+    name = canonicalize_name(value)
+    if name not in tables.dependency_groups:
+        raise document.error(
+            at,
+            f"unknown dependency group {value!r}",
+            hint=defined_groups_hint(tables.dependency_groups),
+        )
+    return name

@@ -15,7 +15,6 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any, cast
 
 from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
 
 from universal_lock.project._marker_input import marker_at
 from universal_lock.project._urls import local_location
@@ -23,8 +22,8 @@ from universal_lock.project.document import KeyPath, PyprojectDocument, format_k
 from universal_lock.project.fingerprint import UV_KEYS
 from universal_lock.project.metadata import (
     StandardTables,
-    defined_extras_hint,
-    defined_groups_hint,
+    known_extra,
+    known_group,
     requirement,
 )
 from universal_lock.project.model import (
@@ -177,16 +176,9 @@ def _default_groups(
         raise document.error(
             where, f'expected an array of group names or "all", got {describe(value)}'
         )
-    names: list[str] = []
-    for index, group in enumerate(value):
-        name = canonicalize_name(group)
-        if name not in groups:
-            raise document.error(
-                (*where, index),
-                f"unknown dependency group {group!r}",
-                hint=defined_groups_hint(tables.dependency_groups),
-            )
-        names.append(name)
+    names = [
+        known_group(document, tables, group, (*where, index)) for index, group in enumerate(value)
+    ]
     return tuple(dict.fromkeys(names))
 
 
@@ -227,22 +219,8 @@ def _conflict_item(
             hint='e.g. `{ extra = "cu118" }`',
         )
     if member.extra is not None:
-        extra = canonicalize_name(member.extra)
-        if extra not in tables.optional_dependencies:
-            raise document.error(
-                (*at, "extra"),
-                f"unknown extra {member.extra!r}",
-                hint=defined_extras_hint(tables.optional_dependencies),
-            )
-        return ConflictItem(extra=extra)
-    group = canonicalize_name(member.group)
-    if group not in tables.dependency_groups:
-        raise document.error(
-            (*at, "group"),
-            f"unknown dependency group {member.group!r}",
-            hint=defined_groups_hint(tables.dependency_groups),
-        )
-    return ConflictItem(group=group)
+        return ConflictItem(extra=known_extra(document, tables, member.extra, (*at, "extra")))
+    return ConflictItem(group=known_group(document, tables, member.group, (*at, "group")))
 
 
 def _indexes(

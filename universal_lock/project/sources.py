@@ -16,16 +16,14 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Literal
 
-from packaging.utils import canonicalize_name
-
 from universal_lock.project._marker_input import marker_at
 from universal_lock.project._urls import local_location, redact
 from universal_lock.project.document import KeyPath, PyprojectDocument, format_key
 from universal_lock.project.metadata import (
     StandardTables,
     check_name,
-    defined_extras_hint,
-    defined_groups_hint,
+    known_extra,
+    known_group,
 )
 from universal_lock.project.model import ConflictItem, IndexDefinition, Source
 from universal_lock.project.schema import SourceTable, UvSourceTable, describe, validate_table
@@ -108,21 +106,9 @@ def _source(
     kind: Literal["index", "path", "url"] = kinds[0]
     extra = group = None
     if table.extra is not None:
-        extra = canonicalize_name(table.extra)
-        if extra not in tables.optional_dependencies:
-            raise document.error(
-                (*at, "extra"),
-                f"unknown extra {table.extra!r}",
-                hint=defined_extras_hint(tables.optional_dependencies),
-            )
+        extra = known_extra(document, tables, table.extra, (*at, "extra"))
     if table.group is not None:
-        group = canonicalize_name(table.group)
-        if group not in tables.dependency_groups:
-            raise document.error(
-                (*at, "group"),
-                f"unknown dependency group {table.group!r}",
-                hint=defined_groups_hint(tables.dependency_groups),
-            )
+        group = known_group(document, tables, table.group, (*at, "group"))
     location = _location(document, kind, table, at, indexes=indexes, uv=uv)
     marker = _true() if table.marker is None else marker_at(document, table.marker, (*at, "marker"))
     common: dict[str, Any] = {
