@@ -408,3 +408,28 @@ def test_metadata_of_likely_versions_is_fetched_ahead_in_parallel(
     fetched = [r.path for r in server.requests if r.path.endswith(".metadata")]
     assert sorted(fetched) == [f"/files/{name}-1.0.0-py3-none-any.whl.metadata" for name in names]
     assert elapsed < 2.0, f"metadata was fetched one after another ({elapsed:.2f} s)"
+
+
+def test_files_from_an_index_without_hashes_are_downloaded_and_hashed(
+    tmp_path: Path, index_server
+) -> None:
+    universe = {"packages": {f"pkg{i}": {"versions": {"1.0.0": {}}} for i in range(4)}}
+    locks = []
+    for hashes in (True, False):
+        server = index_server(universe, hashes=hashes, metadata_files=False)
+        project = write_project(
+            tmp_path / f"project-{hashes}",
+            '[project]\nname = "p"\nversion = "1"\n'
+            f"dependencies = {json.dumps(sorted(universe['packages']))}\n\n"
+            f'[[tool.ulock.index]]\nname = "t"\nurl = "{server.simple_url}"\ndefault = true\n',
+        )
+        cache = str(tmp_path / f"cache-{hashes}")
+        assert run("lock", "--directory", str(project), "--cache-dir", cache) == 0
+        locks.append(read_lock(project / "pylock.toml"))
+
+    def files(lock: Lock) -> list[tuple[str, str | None, int | None]]:
+        found = [f for p in lock.packages for f in (*p.wheels, *([p.sdist] if p.sdist else []))]
+        return sorted((f.name, f.sha256, f.size) for f in found)
+
+    assert files(locks[1]) == files(locks[0])
+    assert len(files(locks[0])) == 8

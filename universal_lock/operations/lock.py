@@ -13,9 +13,10 @@ import asyncio
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar, cast
 
 from universal_lock.errors import InputError
 from universal_lock.index import (
@@ -41,6 +42,8 @@ from universal_lock.operations import check as check_module
 from universal_lock.operations.lowering import conflict_regions, resolver_input, root_region
 from universal_lock.project import Project, load_project
 from universal_lock.resolver import IndexFinder, ResolvedPackage, UniversalResolver
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,10 +109,12 @@ async def _lock(
     )
     async with IndexClient(settings) as client:
         resolution = await UniversalResolver(request, IndexFinder(client), progress).resolve()
-        packages = [
-            await _entry(package, client, settings, path.parent, project)
+        index_urls = {index.name: index.url for index in settings.ordered_indexes()}
+        # Concurrently: an index that lists no hashes costs a download per file.
+        packages = await _all(
+            _entry(package, client, index_urls, path.parent, project)
             for package in resolution.packages
-        ]
+        )
     if project.installable:
         assert project.name is not None
         packages.append(
@@ -194,10 +199,19 @@ def _default_groups(project: Project) -> tuple[str, ...]:
     return ("dev",) if "dev" in project.dependency_groups else ()
 
 
+async def _all(awaitables: Iterable[Awaitable[T]]) -> list[T]:
+    """Await all, in order; re-raise the first failure only after every one has finished."""
+    results = await asyncio.gather(*awaitables, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return cast("list[T]", results)
+
+
 async def _entry(
     package: ResolvedPackage,
     client: IndexClient,
-    settings: IndexSettings,
+    index_urls: Mapping[str, str],
     lock_dir: Path,
     project: Project,
 ) -> LockedPackage:
@@ -213,7 +227,6 @@ async def _entry(
         # one there): keep the wheels, so the lock stays valid and an installer on such a
         # platform says that no wheel fits, rather than the entry losing every file.
         wheels = all_wheels
-    index_urls = {index.name: index.url for index in settings.ordered_indexes()}
     index_url = None
     if package.source.kind in ("default", "index") and package.files:
         raw = index_urls.get(package.files[0].index)
@@ -226,7 +239,7 @@ async def _entry(
         requires_python=package.requires_python,
         index=index_url,
         sdist=await _file(sdists[0], client, lock_dir) if sdists else None,
-        wheels=tuple([await _file(dist, client, lock_dir) for dist in wheels]),
+        wheels=tuple(await _all(_file(dist, client, lock_dir) for dist in wheels)),
     )
 
 
