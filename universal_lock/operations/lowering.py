@@ -15,6 +15,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from universal_lock.errors import InvalidRequirementData
 from universal_lock.lockfile import Lock
 from universal_lock.markers import FALSE, TRUE, MarkerTree, parse_marker
 from universal_lock.project import Project
@@ -76,7 +77,7 @@ def reusable_fork_markers(previous: Lock | None, regions: Sequence[MarkerTree]) 
         return list(regions)
     try:
         old = [parse_marker(text) for text in previous.fork_markers]
-    except Exception:  # a hand-edited lock: start afresh rather than fail
+    except InvalidRequirementData:  # a hand-edited lock: start afresh rather than fail
         return list(regions)
     parts = [
         region & marker for region in regions for marker in old if not (region & marker).is_empty()
