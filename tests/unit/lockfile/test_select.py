@@ -12,6 +12,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.tags import compatible_tags, cpython_tags
 from packaging.version import Version
 
+from tests.support.oracle import environment as grid_environment
 from tests.unit.lockfile.strategies import locks
 from universal_lock.lockfile import (
     ENVIRONMENT_KEYS,
@@ -31,19 +32,8 @@ SHA = "e" * 64
 
 def environment(sys_platform: str = "linux", python: str = "3.12.1", machine: str = "x86_64"):
     system = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}[sys_platform]
-    return {
-        "implementation_name": "cpython",
-        "implementation_version": python,
-        "os_name": "nt" if sys_platform == "win32" else "posix",
-        "platform_machine": machine,
-        "platform_python_implementation": "CPython",
-        "platform_release": "",
-        "platform_system": system,
-        "platform_version": "",
-        "python_full_version": python,
-        "python_version": ".".join(python.split(".")[:2]),
-        "sys_platform": sys_platform,
-    }
+    os_name = "nt" if sys_platform == "win32" else "posix"
+    return grid_environment((sys_platform, system, os_name, machine), python)
 
 
 def tags(python: tuple[int, int], platform: str):
