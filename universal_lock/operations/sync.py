@@ -317,22 +317,30 @@ async def _wheels(  # noqa: PLR0917 - one call site
             wheels[action.name] = files[artifact.name]
             continue
         assert client is not None  # builds open the index client (build requirements)
+        from universal_lock.building import build_wheel
         from universal_lock.index.build_pinning import PinningBuildResolver
-        from universal_lock.installer.build import build_wheel
+        from universal_lock.index.sdist_build import ResolvingProvider
 
         source = files[artifact.name] if isinstance(artifact, LockedFile) else None
         if source is None:
             assert action.new.source_dir is not None
             source = action.new.source_dir
         report(f"building {action.name}")
-        wheels[action.name] = await build_wheel(
+        build_dir = work / f"build-{number}"
+        provide = ResolvingProvider(
+            PinningBuildResolver(client),
+            client.download_verified,
+            for_sdist=source.name,
+            wheel_dir=build_dir / "wheels",
+        )
+        built = await build_wheel(
             source,
             python=target.executable,
             editable=action.new.editable,
-            work_dir=work / f"build-{number}",
-            resolver=PinningBuildResolver(client),
-            download=client.download_verified,
+            work_dir=build_dir,
+            provide=provide,
         )
+        wheels[action.name] = built.path
     return wheels
 
 
