@@ -3,7 +3,9 @@
 Besides name and version, ulock reads what it wrote itself at install time: ``INSTALLER``,
 ``direct_url.json`` (PEP 610; the project installed from its directory, editable or not) and
 ``ulock_source.json`` (the sha256 of the file the distribution was installed from, so a file
-whose hash changed in the lock is reinstalled even at the same version).
+whose hash changed in the lock is reinstalled even at the same version; and, for what ulock
+built, a digest of the locked build environment, so a build against other build requirements
+is redone).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ class InstalledDistribution:
 
     ``version`` is ``None`` when the metadata's version does not parse. ``source_sha256`` is
     set when ulock installed it from a file; ``directory_url`` and ``editable`` when it was
-    installed from a local directory (PEP 610).
+    installed from a local directory (PEP 610). ``build_digest`` identifies the locked build
+    environment a distribution ulock built was built with.
     """
 
     name: NormalizedName
@@ -38,6 +41,7 @@ class InstalledDistribution:
     source_sha256: str | None = None
     directory_url: str | None = None
     editable: bool = False
+    build_digest: str | None = None
 
 
 def installed_distributions(site_dirs: Iterable[Path]) -> tuple[InstalledDistribution, ...]:
@@ -77,6 +81,7 @@ def _read(dist_info: Path) -> InstalledDistribution | None:
         dist_info=dist_info,
         installer=installer,
         source_sha256=_string(source.get("sha256")) if source else None,
+        build_digest=_string(source.get("build")) if source else None,
         directory_url=_string(direct.get("url")) if direct and isinstance(dir_info, dict) else None,
         editable=bool(dir_info.get("editable")) if isinstance(dir_info, dict) else False,
     )

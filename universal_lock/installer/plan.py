@@ -12,6 +12,9 @@ change. Rules:
 - the project's directory entry is kept when it is installed editable from the same directory
   and the lock still wants it editable; a non-editable directory install is rebuilt every time
   (nothing tells whether its sources changed);
+- what ulock built (a directory, an sdist) is rebuilt when the locked build environment that
+  applies now differs from the one it was built with (``--extra cu118`` after ``--extra
+  cu124`` rebuilds a project that compiles against torch);
 - an installed name the selection does not list is removed, except the installer tooling a
   virtual environment is created with (``pip``, ``setuptools``, ``wheel``), which stays unless
   the lock selects it (then it is managed like any other entry).
@@ -42,7 +45,8 @@ class Wanted:
 
     ``version`` is ``None`` for a directory entry (known only once built); ``sha256`` is the
     locked file's hash; a directory entry has its ``file://`` URL, its path as the lock
-    writes it, and ``source_dir``, the directory itself.
+    writes it, and ``source_dir``, the directory itself. ``build_digest`` identifies the
+    locked build environment when the entry is built (a directory or an sdist).
     """
 
     name: NormalizedName
@@ -53,6 +57,7 @@ class Wanted:
     directory_path: str | None = None
     source_dir: Path | None = None
     editable: bool = False
+    build_digest: str | None = None
 
     @property
     def label(self) -> str:
@@ -141,9 +146,10 @@ def make_plan(wanted: Iterable[Wanted], installed: Iterable[InstalledDistributio
 
 
 def _change(old: InstalledDistribution, new: Wanted) -> ActionKind | None:
+    rebuilt = old.build_digest != new.build_digest
     if new.directory_url is not None:
         same = old.directory_url == new.directory_url and old.editable == new.editable
-        return None if same and new.editable else "reinstall"
+        return None if same and new.editable and not rebuilt else "reinstall"
     assert new.version is not None
     if old.version is None or old.version < new.version:
         return "upgrade"
@@ -153,4 +159,6 @@ def _change(old: InstalledDistribution, new: Wanted) -> ActionKind | None:
         return "reinstall"
     if old.source_sha256 is not None and old.source_sha256 != new.sha256:
         return "reinstall"
+    if rebuilt and new.build_digest is not None:
+        return "reinstall"  # built from the sdist, against other build requirements
     return None

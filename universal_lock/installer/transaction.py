@@ -71,6 +71,7 @@ class Environment:
         *,
         source_sha256: str | None = None,
         direct_url: Mapping[str, Any] | None = None,
+        build_digest: str | None = None,
     ) -> None:
         """Install ``wheel``; on failure remove what was written and raise ``InstallFailed``."""
         paths = self._interpreter.paths
@@ -87,8 +88,10 @@ class Environment:
             overwrite_existing=True,
         )
         metadata = {"INSTALLER": b"ulock\n"}
-        if source_sha256 is not None:
-            metadata[SOURCE_RECORD] = json.dumps({"sha256": source_sha256}).encode()
+        record = {"sha256": source_sha256, "build": build_digest}
+        record = {key: value for key, value in record.items() if value is not None}
+        if record:
+            metadata[SOURCE_RECORD] = json.dumps(record).encode()
         if direct_url is not None:
             metadata["direct_url.json"] = json.dumps(dict(direct_url)).encode()
         try:

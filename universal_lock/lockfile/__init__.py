@@ -5,6 +5,11 @@ put it on disk, ``read_lock`` reads it back (validated against the standard), an
 says what an installer picks for one environment. See docs/lockfile.md.
 """
 
+from universal_lock.lockfile.build_select import (
+    applying_pins,
+    select_build_environment,
+    unmet_requirements,
+)
 from universal_lock.lockfile.model import (
     LOCK_VERSION,
     BuildPin,
@@ -42,13 +47,16 @@ __all__ = [
     "LockedVcs",
     "Selected",
     "SelectionError",
+    "applying_pins",
     "as_dict",
     "parse_lock",
     "read_lock",
     "read_lock_if_present",
     "render",
     "select",
+    "select_build_environment",
     "select_packages",
     "strip_userinfo",
+    "unmet_requirements",
     "write_atomic",
 ]

@@ -18,6 +18,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar, cast
 
+from packaging.markers import default_environment
+from packaging.tags import sys_tags
+from packaging.utils import canonicalize_name
+
 from universal_lock.errors import InputError
 from universal_lock.index import (
     Distribution,
@@ -39,9 +43,22 @@ from universal_lock.lockfile import (
 )
 from universal_lock.markers import MarkerTree, marker_from_wheel_tags
 from universal_lock.operations import check as check_module
+from universal_lock.operations.build_lock import (
+    LockedBuilds,
+    lock_builds,
+    project_builder,
+    sdist_builders,
+)
+from universal_lock.operations.build_resolve import EnvironmentBuildResolver, environment_region
 from universal_lock.operations.lowering import conflict_regions, resolver_input, root_region
 from universal_lock.project import Project, load_project
-from universal_lock.resolver import IndexFinder, ResolvedPackage, UniversalResolver
+from universal_lock.resolver import (
+    IndexFinder,
+    Resolution,
+    ResolvedPackage,
+    ResolverInput,
+    UniversalResolver,
+)
 
 T = TypeVar("T")
 
@@ -107,13 +124,35 @@ async def _lock(
         upgrade=options.upgrade,
         upgrade_packages=options.upgrade_packages,
     )
-    async with IndexClient(settings) as client:
-        resolution = await UniversalResolver(request, IndexFinder(client), progress).resolve()
+    # sdists whose metadata must be built get a build environment resolved like the lock,
+    # for the interpreter that runs the build (no extra or group active).
+    builds_here = EnvironmentBuildResolver(
+        request,
+        environment_region(
+            cast("dict[str, str]", default_environment()),
+            extras=(),
+            groups=(),
+            known_extras=project.optional_dependencies,
+            known_groups=project.dependency_groups,
+        ),
+        list(sys_tags()),
+    )
+    async with IndexClient(settings, build_resolver=builds_here) as client:
+        builds_here.bind(client)
+        finder = IndexFinder(client)
+        resolution = await UniversalResolver(request, finder, progress).resolve()
+        builds = await _lock_builds(
+            project, request, resolution, previous, client, options, progress
+        )
         index_urls = {index.name: index.url for index in settings.ordered_indexes()}
         # Concurrently: an index that lists no hashes costs a download per file.
         packages = await _all(
-            _entry(package, client, index_urls, path.parent, project)
+            _entry(package, client, index_urls, path.parent, project, builds)
             for package in resolution.packages
+        )
+        build_packages = await _all(
+            _entry(package, client, index_urls, path.parent, project, None)
+            for package in builds.packages
         )
     if project.installable:
         assert project.name is not None
@@ -123,6 +162,7 @@ async def _lock(
                 directory=LockedDirectory(
                     path=_relative(project.directory, path.parent), editable=True
                 ),
+                build_requires=builds.pins.get((canonicalize_name(project.name), None), ()),
             )
         )
     # Fork markers are where the next lock starts. When this lock started from the previous
@@ -131,7 +171,7 @@ async def _lock(
     # change the file.
     fresh = conflict_regions(project, root_region(project))
     forks = request.regions if list(request.regions) != fresh else resolution.fork_markers
-    new = _lock_model(project, forks, packages)
+    new = _lock_model(project, forks, packages, build_packages)
     text = render(new)
     old_text = path.read_text(encoding="utf-8") if path.exists() else None
     changed = text != old_text
@@ -165,7 +205,10 @@ def index_settings(project: Project, options: LockOptions) -> IndexSettings:
 
 
 def _lock_model(
-    project: Project, forks: Sequence[MarkerTree], packages: Sequence[LockedPackage]
+    project: Project,
+    forks: Sequence[MarkerTree],
+    packages: Sequence[LockedPackage],
+    build_packages: Sequence[LockedPackage],
 ) -> Lock:
     requires_python = project.requires_python
     return Lock(
@@ -175,6 +218,7 @@ def _lock_model(
         dependency_groups=tuple(sorted(project.dependency_groups)),
         default_groups=_default_groups(project),
         packages=tuple(packages),
+        build_packages=tuple(build_packages),
         fork_markers=tuple(
             text
             for text in (
@@ -208,12 +252,40 @@ async def _all(awaitables: Iterable[Awaitable[T]]) -> list[T]:
     return cast("list[T]", results)
 
 
-async def _entry(
+async def _lock_builds(  # noqa: PLR0917 - the lock's whole context
+    project: Project,
+    request: ResolverInput,
+    resolution: Resolution,
+    previous: Lock | None,
+    client: IndexClient,
+    options: LockOptions,
+    progress: Callable[[str], None] | None,
+) -> LockedBuilds:
+    """Lock the build requirements of the project and of every sdist that may be built."""
+    regions = request.regions
+    builders = await sdist_builders(resolution.packages, regions, client)
+    own = project_builder(project, regions)
+    if own is not None:
+        builders.insert(0, own)
+    return await lock_builds(
+        builders,
+        request,
+        resolution.packages,
+        previous,
+        IndexFinder(client),
+        requires_python=project.requires_python,
+        keep_previous=not options.upgrade,
+        progress=progress,
+    )
+
+
+async def _entry(  # noqa: PLR0917 - one call site
     package: ResolvedPackage,
     client: IndexClient,
     index_urls: Mapping[str, str],
     lock_dir: Path,
     project: Project,
+    builds: LockedBuilds | None,
 ) -> LockedPackage:
     marker = package.marker
     shown = marker.simplify(project.requires_python) if project.requires_python else marker
@@ -240,6 +312,7 @@ async def _entry(
         index=index_url,
         sdist=await _file(sdists[0], client, lock_dir) if sdists else None,
         wheels=tuple(await _all(_file(dist, client, lock_dir) for dist in wheels)),
+        build_requires=builds.pins.get((package.name, package.version), ()) if builds else (),
     )
 
 

@@ -45,6 +45,7 @@ from universal_lock.lockfile import (
     select,
 )
 from universal_lock.operations.check import is_current
+from universal_lock.operations.sync_build import BuildContext
 
 if TYPE_CHECKING:
     from universal_lock.index import IndexClient, IndexSettings
@@ -130,7 +131,7 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
     # A venv about to be created is planned for with the interpreter it will be made from
     # (same environment and tags, nothing installed).
     target, base = _target(the_lock, venv)
-    plan = _plan(the_lock, lock_file.parent, target, venv, options)
+    plan, context = _plan(the_lock, lock_file.parent, target, venv, options)
     python_version = target.environment["python_full_version"]
     if options.dry_run:
         return SyncOutcome(
@@ -148,7 +149,7 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
         report(f"creating {venv}")
         target = probe(create_venv(base, venv))
     if not plan.is_empty:
-        _apply(plan, target, lock_file.parent, options, report)
+        _apply(plan, target, context, options, report)
     return SyncOutcome(
         plan=plan,
         venv=venv,
@@ -184,7 +185,8 @@ def _target(the_lock: Lock, venv: Path) -> tuple[Interpreter, Path | None]:
 
 def _plan(
     the_lock: Lock, lock_dir: Path, target: Interpreter, venv: Path, options: SyncOptions
-) -> Plan:
+) -> tuple[Plan, BuildContext]:
+    """The plan, and whom its builds are for."""
     environment = dict(target.environment)
     tags = list(target.tags)
     if options.python_platform is not None:
@@ -203,19 +205,33 @@ def _plan(
     else:
         groups = () if options.no_default_groups else None
     chosen = select(the_lock, environment, extras=extras, groups=groups, tags=tags)
-    wanted = [_wanted(selected, lock_dir, options.editable) for selected in chosen]
+    context = BuildContext(
+        lock=the_lock,
+        lock_dir=lock_dir,
+        environment=environment,
+        tags=tuple(tags),
+        extras=tuple(extras),
+        groups=groups,
+    )
+    wanted = [_wanted(selected, lock_dir, options.editable, context) for selected in chosen]
     installed: tuple[InstalledDistribution, ...] = ()
     if venv_python(venv).exists() and options.python_platform is None:
         sites = {Path(target.paths["purelib"]), Path(target.paths["platlib"])}
         installed = installed_distributions(sites)
-    return make_plan(wanted, installed)
+    return make_plan(wanted, installed), context
 
 
-def _wanted(selected: Selected, lock_dir: Path, editable: bool) -> Wanted:
+def _wanted(selected: Selected, lock_dir: Path, editable: bool, context: BuildContext) -> Wanted:
     package, artifact = selected.package, selected.artifact
     name = canonicalize_name(package.name)
     if isinstance(artifact, LockedFile):
-        return Wanted(name=name, version=package.version, selected=selected, sha256=artifact.sha256)
+        return Wanted(
+            name=name,
+            version=package.version,
+            selected=selected,
+            sha256=artifact.sha256,
+            build_digest=None if _is_wheel(artifact) else context.digest(package),
+        )
     if isinstance(artifact, LockedDirectory):
         directory = (lock_dir / artifact.path).resolve()
         return Wanted(
@@ -226,6 +242,7 @@ def _wanted(selected: Selected, lock_dir: Path, editable: bool) -> Wanted:
             directory_path=artifact.path,
             source_dir=directory,
             editable=editable and artifact.editable,
+            build_digest=context.digest(package),
         )
     raise SyncFailed(
         f"`{package.name}` is locked as an archive or a version-control checkout, "
@@ -251,7 +268,7 @@ def _index_settings(options: SyncOptions) -> IndexSettings:
 
 
 def _apply(
-    plan: Plan, target: Interpreter, lock_dir: Path, options: SyncOptions, report: Progress
+    plan: Plan, target: Interpreter, context: BuildContext, options: SyncOptions, report: Progress
 ) -> None:
     changes = plan.of_kind("install", "upgrade", "downgrade", "reinstall")
     # Work files and backups live inside the environment: same filesystem, so moves are
@@ -259,7 +276,7 @@ def _apply(
     work = Path(tempfile.mkdtemp(prefix=".ulock-work-", dir=target.prefix))
     backup = Path(tempfile.mkdtemp(prefix=".ulock-backup-", dir=target.prefix))
     try:
-        wheels = asyncio.run(_prepare(changes, target, lock_dir, options, work, report))
+        wheels = asyncio.run(_prepare(changes, target, context, options, work, report))
         # The changes run here, on the main thread and outside the event loop, so that Ctrl-C
         # meets them where each change can still put its distribution back (see _change).
         _change_all(plan, Environment(target, backup), wheels, report)
@@ -271,12 +288,13 @@ def _apply(
 async def _prepare(  # noqa: PLR0917 - one call site
     changes: Sequence[Action],
     target: Interpreter,
-    lock_dir: Path,
+    context: BuildContext,
     options: SyncOptions,
     work: Path,
     report: Progress,
 ) -> dict[str, Path]:
     """Fetch and verify every file, and build what needs building: a wheel per name."""
+    lock_dir = context.lock_dir
     requests = [
         FileRequest(name=action.name, file=action.new.selected.artifact)
         for action in changes
@@ -375,7 +393,10 @@ def _change(action: Action, environment: Environment, wheels: dict[str, Path]) -
             direct_url = {"url": new.directory_url, "dir_info": {"editable": new.editable}}
         try:
             environment.install_wheel(
-                wheels[action.name], source_sha256=new.sha256, direct_url=direct_url
+                wheels[action.name],
+                source_sha256=new.sha256,
+                direct_url=direct_url,
+                build_digest=new.build_digest,
             )
         except BaseException:
             if stash is not None:

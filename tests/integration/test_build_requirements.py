@@ -1,0 +1,236 @@
+"""Locked build requirements end to end (issue 5's second seed).
+
+The project builds against torch: its in-tree backend imports torch while building and
+records the version it saw in the wheel. torch comes from a cu118 or a cu124 index by extra
+(declared conflicting) and from the default index otherwise. `ulock lock` must lock the
+project's build requirements per fork with the same sources, and `ulock sync --extra cu124`
+must build against the cu124 torch, `--extra cu118` against the cu118 one.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from packaging.tags import Tag
+
+from tests.support.builder import write_flat_directory
+from tests.support.cli import run_ulock
+from tests.support.oracle import environment
+from universal_lock.lockfile import read_lock, select_build_environment
+
+UNIVERSE = {
+    "packages": {
+        "torch": {"versions": {"2.4.0": {}}},
+        "packaging-helper": {"versions": {"1.0.0": {}}},
+    },
+    "indexes": {
+        "cu118": {"packages": {"torch": {"versions": {"2.2.0+cu118": {}}}}},
+        "cu124": {"packages": {"torch": {"versions": {"2.4.0+cu124": {}}}}},
+    },
+}
+
+PYPROJECT = """
+[project]
+name = "app"
+version = "0.1"
+requires-python = ">=3.8"
+dependencies = []
+
+[project.optional-dependencies]
+cu118 = ["torch==2.2.0"]
+cu124 = ["torch==2.4.0"]
+
+[build-system]
+requires = ["torch>=2.2", "packaging-helper"]
+build-backend = "recording_backend"
+backend-path = ["_backend"]
+
+[tool.ulock]
+conflicts = [[{ extra = "cu118" }, { extra = "cu124" }]]
+
+[[tool.ulock.index]]
+name = "cu118"
+url = "./indexes/cu118"
+format = "flat"
+explicit = true
+
+[[tool.ulock.index]]
+name = "cu124"
+url = "./indexes/cu124"
+format = "flat"
+explicit = true
+
+[[tool.ulock.index]]
+name = "default"
+url = "./indexes/default"
+format = "flat"
+default = true
+
+[tool.ulock.sources]
+torch = [
+  { index = "cu118", extra = "cu118" },
+  { index = "cu124", extra = "cu124" },
+]
+"""
+
+# Records the torch the build environment had: `app.BUILT_WITH_TORCH`.
+BACKEND = """
+import base64, hashlib, os, zipfile
+
+NAME, VERSION = "app", "0.1"
+
+
+def _wheel(directory):
+    import packaging_helper  # a second build requirement, to see that every pin is installed
+    import torch
+
+    filename = NAME + "-" + VERSION + "-py3-none-any.whl"
+    dist_info = NAME + "-" + VERSION + ".dist-info"
+    module = "__version__ = %r\\nBUILT_WITH_TORCH = %r\\n" % (VERSION, torch.__version__)
+    members = {"app/__init__.py": module.encode()}
+    members[dist_info + "/METADATA"] = (
+        "Metadata-Version: 2.1\\nName: " + NAME + "\\nVersion: " + VERSION + "\\n"
+    ).encode()
+    members[dist_info + "/WHEEL"] = (
+        b"Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"
+    )
+    lines = []
+    for path, data in members.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        lines.append(path + ",sha256=" + digest + "," + str(len(data)) + "\\n")
+    members[dist_info + "/RECORD"] = ("".join(lines) + dist_info + "/RECORD,,\\n").encode()
+    with zipfile.ZipFile(os.path.join(directory, filename), "w") as archive:
+        for path, data in members.items():
+            archive.writestr(path, data)
+    return filename
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    return _wheel(wheel_directory)
+
+
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    return _wheel(wheel_directory)
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    directory = tmp_path / "app"
+    directory.mkdir()
+    (directory / "pyproject.toml").write_text(PYPROJECT)
+    (directory / "_backend").mkdir()
+    (directory / "_backend" / "recording_backend.py").write_text(BACKEND)
+    for index in ("default", "cu118", "cu124"):
+        write_flat_directory(UNIVERSE, directory / "indexes" / index, index=index)
+    return directory
+
+
+def built_with(venv: Path) -> tuple[str, str]:
+    """(the torch the project was built with, the torch installed at run time)."""
+    code = "import app, torch; print(app.BUILT_WITH_TORCH, torch.__version__)"
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return out[0], out[1]
+
+
+def test_the_lock_pins_the_projects_build_requirements_per_extra(project: Path, tmp_path) -> None:
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(tmp_path / "c")) == 0
+    lock = read_lock(project / "pylock.toml")
+    (app,) = [package for package in lock.packages if package.name == "app"]
+    torch_pins = {str(pin.version): pin.marker for pin in app.build_requires if pin.name == "torch"}
+    assert set(torch_pins) == {"2.2.0+cu118", "2.4.0+cu124", "2.4.0"}
+    assert "'cu118' in extras" in (torch_pins["2.2.0+cu118"] or "")
+    assert "'cu124' in extras" in (torch_pins["2.4.0+cu124"] or "")
+    # The same helper everywhere: one pin.
+    assert [str(pin.version) for pin in app.build_requires if pin.name == "packaging-helper"] == [
+        "1.0.0"
+    ]
+    # What a build installs, per extra, comes from the index the extra's source names.
+    here = environment(("linux", "Linux", "posix", "x86_64"), "3.11.4")
+    tags = [Tag("py3", "none", "any")]
+    for extras, wheel in [
+        ((), "indexes/default/torch-2.4.0-py3-none-any.whl"),
+        (("cu118",), "indexes/cu118/torch-2.2.0+cu118-py3-none-any.whl"),
+        (("cu124",), "indexes/cu124/torch-2.4.0+cu124-py3-none-any.whl"),
+    ]:
+        chosen = select_build_environment(lock, app, here, tags=tags, extras=extras)
+        paths = {selected.package.name: selected.artifact.path for selected in chosen}  # type: ignore[union-attr]
+        assert paths == {
+            "torch": wheel,
+            "packaging-helper": "indexes/default/packaging_helper-1.0.0-py3-none-any.whl",
+        }
+    # The runtime torch entries serve the extras' builds; only the default one is extra.
+    assert [(p.name, str(p.version)) for p in lock.build_packages] == [
+        ("packaging-helper", "1.0.0"),
+        ("torch", "2.4.0"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (("--extra", "cu124"), ("2.4.0+cu124", "2.4.0+cu124")),
+        (("--extra", "cu118"), ("2.2.0+cu118", "2.2.0+cu118")),
+    ],
+)
+def test_sync_builds_the_project_against_the_extras_torch(
+    project: Path, tmp_path: Path, flags: tuple[str, ...], expected: tuple[str, str]
+) -> None:
+    cache = tmp_path / "cache"
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(cache)) == 0
+    venv = tmp_path / "venv"
+    code = run_ulock(
+        "sync", "--directory", str(project), "--venv", str(venv), "--cache-dir", str(cache),
+        "--frozen", *flags,
+    )  # fmt: skip
+    assert code == 0
+    assert built_with(venv) == expected
+
+
+def test_both_extras_fail_clearly(project: Path, tmp_path: Path, capsys) -> None:
+    cache = tmp_path / "cache"
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(cache)) == 0
+    capsys.readouterr()
+    code = run_ulock(
+        "sync", "--directory", str(project), "--venv", str(tmp_path / "venv"),
+        "--cache-dir", str(cache), "--frozen", "--extra", "cu118", "--extra", "cu124",
+    )  # fmt: skip
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "cu118" in err and "cu124" in err and "conflict" in err
+    assert not (tmp_path / "venv").exists() or not list(
+        (tmp_path / "venv").glob("lib/*/site-packages/app*")
+    )
+
+
+def test_switching_extras_rebuilds_the_project(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(cache)) == 0
+    venv = tmp_path / "venv"
+    common = ("sync", "--directory", str(project), "--venv", str(venv), "--cache-dir", str(cache))
+    assert run_ulock(*common, "--frozen", "--extra", "cu124") == 0
+    assert built_with(venv) == ("2.4.0+cu124", "2.4.0+cu124")
+    # The project is installed editable, but its build environment changed: it is rebuilt.
+    assert run_ulock(*common, "--frozen", "--extra", "cu118") == 0
+    assert built_with(venv) == ("2.2.0+cu118", "2.2.0+cu118")
+
+
+def test_stale_build_requirements_fail_and_say_to_relock(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    cache = tmp_path / "cache"
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(cache)) == 0
+    text = (project / "pyproject.toml").read_text()
+    (project / "pyproject.toml").write_text(text.replace('"torch>=2.2"', '"torch>=2.3"'))
+    capsys.readouterr()
+    code = run_ulock(
+        "sync", "--directory", str(project), "--venv", str(tmp_path / "venv"),
+        "--cache-dir", str(cache), "--frozen", "--extra", "cu118",
+    )  # fmt: skip
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "torch>=2.3" in err and "2.2.0+cu118" in err and "ulock lock" in err

@@ -1,0 +1,224 @@
+"""Locking build environments: the project's and every sdist's build requirements, per fork.
+
+A *builder* is something ``ulock sync`` may have to build: the project itself (when it has
+``[build-system]``) and every entry with an sdist whose wheels leave part of its marker
+uncovered (a platform with no wheel builds from source). For each builder, the static build
+requirements (``[build-system].requires``; the PEP 517 default for a tree without one) are
+resolved by the universal resolver with the project's indexes, sources, overrides,
+constraints and policy, starting from the lock's fork regions. So a source chosen by marker or
+by extra (``torch`` from the cu124 index under ``--extra cu124``) applies to the build as it
+does to the runtime, and the runtime's versions are preferred (the build sees the torch the
+environment runs). Dynamic requirements (``get_requires_for_build_wheel``) are not known
+before a build and are resolved by ``ulock sync`` when a backend asks (it says so).
+
+The result is one ``BuildPin`` list per builder (``name==version; marker``) and the merged
+entries they name, written under ``[[tool.ulock.build-packages]]`` unless a runtime entry
+already holds the same files wherever the pins apply (then the pins name that entry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from universal_lock.index import Distribution, IndexClient
+from universal_lock.lockfile import BuildPin, Lock
+from universal_lock.markers import FALSE, TRUE, MarkerTree, marker_from_wheel_tags, parse_marker
+from universal_lock.project import Project
+from universal_lock.resolver import (
+    Finder,
+    ResolvedPackage,
+    ResolverInput,
+    SourceRef,
+    UniversalResolver,
+    apply_overrides,
+    scope_requirements,
+)
+
+#: A builder's key: ``(name, version)``; the project's version is ``None``.
+BuilderKey = tuple[str, Version | None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Builder:
+    """Something ``ulock sync`` may build, its static build requirements, and where."""
+
+    key: BuilderKey
+    requires: tuple[Requirement, ...]
+    regions: tuple[MarkerTree, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LockedBuilds:
+    """Pins per builder, and the entries the pins name (one per name, version and source)."""
+
+    pins: Mapping[BuilderKey, tuple[BuildPin, ...]]
+    packages: tuple[ResolvedPackage, ...]
+
+
+def uncovered_region(package: ResolvedPackage) -> MarkerTree:
+    """Where ``package`` applies but none of its wheels installs: where its sdist is built."""
+    if not any(dist.kind == "sdist" for dist in package.files):
+        return FALSE
+    covered = FALSE
+    for dist in package.files:
+        if dist.kind == "wheel":
+            covered = covered | marker_from_wheel_tags(dist.tags)
+    return package.marker & ~covered
+
+
+async def sdist_builders(
+    packages: Iterable[ResolvedPackage],
+    regions: Sequence[MarkerTree],
+    client: IndexClient,
+) -> list[Builder]:
+    """A builder for each entry whose sdist may be built; reads each such sdist's
+    ``pyproject.toml`` (downloading the sdist, concurrently)."""
+    wanted: list[tuple[ResolvedPackage, Distribution, list[MarkerTree]]] = []
+    for package in packages:
+        uncovered = uncovered_region(package)
+        if uncovered.is_empty():
+            continue
+        parts = [region & uncovered for region in regions]
+        sdist = next(dist for dist in package.files if dist.kind == "sdist")
+        wanted.append((package, sdist, [part for part in parts if not part.is_empty()]))
+    if not wanted:
+        return []
+    from universal_lock.building import sdist_build_system
+
+    with tempfile.TemporaryDirectory(prefix="ulock-build-lock-") as scratch:
+
+        async def read(sdist: Distribution, number: int) -> tuple[Requirement, ...]:
+            path = sdist.path or await client.download_verified(sdist, Path(scratch) / str(number))
+            system = await asyncio.to_thread(sdist_build_system, path)
+            return tuple(system.requires)
+
+        found = await asyncio.gather(
+            *(read(sdist, number) for number, (_, sdist, _) in enumerate(wanted))
+        )
+    return [
+        Builder(key=(package.name, package.version), requires=requires, regions=tuple(parts))
+        for (package, _, parts), requires in zip(wanted, found, strict=True)
+    ]
+
+
+def project_builder(project: Project, regions: Sequence[MarkerTree]) -> Builder | None:
+    """The project's own builder, when it has ``[build-system]``."""
+    if not project.installable or project.name is None:
+        return None
+    from universal_lock.building import read_build_system
+
+    system = read_build_system(project.directory, label="pyproject.toml")
+    return Builder(
+        key=(canonicalize_name(project.name), None),
+        requires=tuple(system.requires),
+        regions=tuple(regions),
+    )
+
+
+async def lock_builds(
+    builders: Sequence[Builder],
+    request: ResolverInput,
+    runtime: Sequence[ResolvedPackage],
+    previous: Lock | None,
+    finder: Finder,
+    *,
+    requires_python: SpecifierSet | None,
+    keep_previous: bool,
+    progress: Callable[[str], None] | None = None,
+) -> LockedBuilds:
+    """Resolve every builder's requirements; builders with the same requirements and regions
+    share one resolution."""
+    preferences = _preferences(runtime, previous if keep_previous else None)
+    shared: dict[tuple[tuple[str, ...], tuple[MarkerTree, ...]], tuple[ResolvedPackage, ...]] = {}
+    pins: dict[BuilderKey, tuple[BuildPin, ...]] = {}
+    merged: dict[tuple[str, Version, SourceRef], ResolvedPackage] = {}
+    for builder in builders:
+        if not builder.requires:
+            continue  # nothing to pin (an in-tree backend, `requires = []`)
+        key = (tuple(sorted(str(item) for item in builder.requires)), builder.regions)
+        if key not in shared:
+            label = (
+                builder.key[0] if builder.key[1] is None else f"{builder.key[0]} {builder.key[1]}"
+            )
+            if progress is not None:
+                progress(f"locking the build requirements of {label}")
+            build_request = _build_request(request, builder, label, preferences)
+            resolver = UniversalResolver(build_request, finder, progress)
+            shared[key] = (await resolver.resolve()).packages
+        packages = shared[key]
+        pins[builder.key] = tuple(
+            BuildPin(
+                name=package.name,
+                version=package.version,
+                marker=_marker_text(package.marker, requires_python),
+            )
+            for package in packages
+        )
+        for package in packages:
+            node = (package.name, package.version, package.source)
+            known = merged.get(node)
+            merged[node] = (
+                package if known is None else replace(known, marker=known.marker | package.marker)
+            )
+    # A build entry that a runtime entry already holds, wherever its pins apply, is not
+    # written twice: the pins name the runtime entry (torch's wheel list is long).
+    runtime_nodes = {
+        (package.name, package.version, package.source): package for package in runtime
+    }
+    kept = tuple(
+        package
+        for node, package in merged.items()
+        if node not in runtime_nodes or not package.marker.implies(runtime_nodes[node].marker)
+    )
+    return LockedBuilds(pins=pins, packages=kept)
+
+
+def _build_request(
+    request: ResolverInput,
+    builder: Builder,
+    label: str,
+    preferences: Mapping[str, tuple[tuple[Version, MarkerTree], ...]],
+) -> ResolverInput:
+    requires = apply_overrides(builder.requires, dict(request.overrides))
+    scoped = scope_requirements(requires, extra=None, direct=True)
+    return replace(
+        request,
+        root_name=f"the build of {label}",
+        requirements=tuple(scoped),
+        regions=builder.regions,
+        required_environments=(),
+        explicit_prereleases=request.explicit_prereleases
+        | {canonicalize_name(item.name) for item in requires if item.specifier.prereleases},
+        direct=frozenset(item.name for item in scoped),
+        preferences=preferences,
+    )
+
+
+def _preferences(
+    runtime: Sequence[ResolvedPackage], previous: Lock | None
+) -> dict[str, tuple[tuple[Version, MarkerTree], ...]]:
+    """What a build prefers: the versions the previous lock pinned for builds (stability),
+    then the versions the runtime resolution chose (the build sees what the project runs)."""
+    found: dict[str, list[tuple[Version, MarkerTree]]] = {}
+    if previous is not None:
+        for package in previous.packages + previous.build_packages:
+            for pin in package.build_requires:
+                where = parse_marker(pin.marker) if pin.marker else TRUE
+                found.setdefault(pin.name, []).append((pin.version, where))
+    for resolved in runtime:
+        found.setdefault(resolved.name, []).append((resolved.version, resolved.marker))
+    return {name: tuple(versions) for name, versions in found.items()}
+
+
+def _marker_text(marker: MarkerTree, requires_python: SpecifierSet | None) -> str | None:
+    shown = marker.simplify(requires_python) if requires_python else marker
+    return None if shown.is_universal() else str(shown)

@@ -1,0 +1,143 @@
+"""The build environments of ``ulock sync``: exactly the locked build requirements.
+
+When sync builds an entry (the project's directory, or an sdist because no wheel fits), the
+build environment gets the wheels its ``build-requires`` pins name for this environment and
+these extras and groups (``lockfile.select_build_environment``), fetched and verified like
+every other locked file. Before they are installed, the entry's static build requirements are
+checked against the pins: one the pins do not satisfy means the lock is stale (or was made
+without build pins), and the build stops with what to do. What a backend asks for at build
+time (``get_requires_for_build_wheel``) and the pins do not cover is resolved from the
+project's indexes, and sync says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.requirements import Requirement
+from packaging.tags import Tag
+from packaging.utils import canonicalize_name
+
+from universal_lock.errors import UlockError
+from universal_lock.installer.fetch import FileRequest, fetch_all
+from universal_lock.lockfile import (
+    Lock,
+    LockedFile,
+    LockedPackage,
+    applying_pins,
+    select_build_environment,
+    unmet_requirements,
+)
+
+if TYPE_CHECKING:
+    from universal_lock.index import IndexClient
+
+
+class StaleBuildRequirements(UlockError):
+    """The lock's build pins do not satisfy what the entry's build system requires."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildContext:
+    """Whom the builds are for: the lock, the target's environment and tags, extras, groups."""
+
+    lock: Lock
+    lock_dir: Path
+    environment: Mapping[str, str]
+    tags: tuple[Tag, ...]
+    extras: tuple[str, ...] = ()
+    groups: tuple[str, ...] | None = None
+
+    def digest(self, entry: LockedPackage) -> str | None:
+        """Identifies the build environment of ``entry`` here (None: no pins apply)."""
+        pins = applying_pins(
+            self.lock, entry, self.environment, extras=self.extras, groups=self.groups
+        )
+        if not pins:
+            return None
+        text = "\n".join(sorted(f"{pin.name}=={pin.version}" for pin in pins))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class LockedBuildRequirements:
+    """Provides one build's requirements: the locked wheels first, then what the backend adds.
+
+    ``fallback`` resolves unpinned dynamic requirements (the project's indexes) into local
+    wheel files; ``report`` hears what was resolved that the lock did not pin.
+    """
+
+    def __init__(
+        self,
+        context: BuildContext,
+        entry: LockedPackage,
+        *,
+        client: IndexClient | None,
+        work_dir: Path,
+        fallback: Callable[[Sequence[Requirement]], Awaitable[Sequence[Path]]],
+        report: Callable[[str], None],
+    ) -> None:
+        self._context = context
+        self._entry = entry
+        self._client = client
+        self._work_dir = work_dir
+        self._fallback = fallback
+        self._report = report
+        self._pins = applying_pins(
+            context.lock,
+            entry,
+            context.environment,
+            extras=context.extras,
+            groups=context.groups,
+        )
+
+    async def __call__(self, requirements: Sequence[Requirement], *, dynamic: bool) -> list[Path]:
+        unmet = unmet_requirements(requirements, self._pins, self._context.environment)
+        if dynamic:
+            return await self._unpinned(unmet) if unmet else []
+        if unmet:
+            raise StaleBuildRequirements(
+                self._stale(unmet),
+                hint="run `ulock lock` to lock the build requirements again, then sync",
+            )
+        context = self._context
+        chosen = select_build_environment(
+            context.lock,
+            self._entry,
+            context.environment,
+            tags=context.tags,
+            extras=context.extras,
+            groups=context.groups,
+        )
+        requests = [
+            FileRequest(name=canonicalize_name(selected.package.name), file=selected.artifact)
+            for selected in chosen
+            if isinstance(selected.artifact, LockedFile)
+        ]
+        files = await fetch_all(
+            requests, client=self._client, lock_dir=context.lock_dir, work_dir=self._work_dir
+        )
+        return [files[request.file.name] for request in requests]
+
+    async def _unpinned(self, unmet: Sequence[Requirement]) -> list[Path]:
+        listed = ", ".join(f"`{requirement}`" for requirement in unmet)
+        self._report(
+            f"building {self._entry.name}: its build backend asked for {listed}, which the "
+            "lock does not pin; resolving them from the project's indexes"
+        )
+        return list(await self._fallback(unmet))
+
+    def _stale(self, unmet: Sequence[Requirement]) -> str:
+        locked = {pin.name: pin for pin in self._pins}
+        parts = []
+        for requirement in unmet:
+            pin = locked.get(canonicalize_name(requirement.name))
+            found = f"the lock pins `{pin.name}=={pin.version}`" if pin else "the lock pins none"
+            parts.append(f"`{requirement}` ({found})")
+        return (
+            f"the locked build requirements of `{self._entry.name}` are stale for this "
+            f"environment: {'; '.join(parts)}"
+        )
