@@ -234,3 +234,133 @@ def test_stale_build_requirements_fail_and_say_to_relock(
     assert code != 0
     err = capsys.readouterr().err
     assert "torch>=2.3" in err and "2.2.0+cu118" in err and "ulock lock" in err
+
+
+SDIST_PROJECT = """
+[project]
+name = "demo"
+version = "0.1"
+requires-python = ">=3.8"
+dependencies = ["srconly"]
+
+[[tool.ulock.index]]
+name = "tools"
+url = "./indexes/tools"
+format = "flat"
+explicit = true
+
+[[tool.ulock.index]]
+name = "default"
+url = "./indexes/default"
+format = "flat"
+default = true
+
+[tool.ulock.sources]
+helper = [{ index = "tools" }]
+"""
+
+SDIST_UNIVERSE = {
+    "packages": {
+        # No wheel and dynamic metadata: the lock must build it to learn its dependencies,
+        # and its backend refuses to run unless `helper` is importable.
+        "srconly": {
+            "versions": {
+                "1.0.0": {
+                    "wheel": False,
+                    "sdist_metadata": "dynamic",
+                    "build_requires": ["helper>=2"],
+                    "requires": ["beta"],
+                }
+            }
+        },
+        "beta": {"versions": {"1.0.0": {}}},
+        # The default index's helper is too old: only the `tools` source has a fitting one.
+        "helper": {"versions": {"1.0.0": {}}},
+    },
+    "indexes": {"tools": {"packages": {"helper": {"versions": {"2.0.0": {}}}}}},
+}
+
+
+@pytest.fixture
+def sdist_project(tmp_path: Path) -> Path:
+    directory = tmp_path / "demo"
+    directory.mkdir()
+    (directory / "pyproject.toml").write_text(SDIST_PROJECT)
+    for index in ("default", "tools"):
+        write_flat_directory(SDIST_UNIVERSE, directory / "indexes" / index, index=index)
+    return directory
+
+
+def test_an_sdists_build_requirements_follow_the_sources_at_lock_and_sync(
+    sdist_project: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    # Preparing srconly's metadata needs helper>=2, which only the `tools` source serves.
+    assert run_ulock("lock", "--directory", str(sdist_project), "--cache-dir", str(cache)) == 0
+    lock = read_lock(sdist_project / "pylock.toml")
+    (srconly,) = [package for package in lock.packages if package.name == "srconly"]
+    assert [str(pin) for pin in srconly.build_requires] == ["helper==2.0.0"]
+    assert {package.name for package in lock.packages} == {"srconly", "beta"}
+    (helper,) = lock.build_packages
+    assert helper.wheels[0].path == "indexes/tools/helper-2.0.0-py3-none-any.whl"
+
+    venv = tmp_path / "venv"
+    common = ("sync", "--directory", str(sdist_project), "--venv", str(venv))
+    assert run_ulock(*common, "--cache-dir", str(cache), "--frozen") == 0
+    code = "import srconly, beta; print(srconly.__version__, beta.__version__)"
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["1.0.0", "1.0.0"]
+
+
+def test_a_lock_without_the_build_pins_is_refused_before_building(
+    sdist_project: Path, tmp_path: Path, capsys
+) -> None:
+    cache = tmp_path / "cache"
+    assert run_ulock("lock", "--directory", str(sdist_project), "--cache-dir", str(cache)) == 0
+    lock_file = sdist_project / "pylock.toml"
+    text = lock_file.read_text()
+    # As a lock written by another tool would be: no [packages.tool.ulock] pins.
+    start = text.index("[packages.tool.ulock]")
+    end = (
+        text.index("[[packages]]", start)
+        if "[[packages]]" in text[start:]
+        else text.index("[tool.ulock]", start)
+    )
+    lock_file.write_text(text[:start] + text[end:])
+    capsys.readouterr()
+    venv = tmp_path / "venv"
+    common = ("sync", "--directory", str(sdist_project), "--venv", str(venv))
+    assert run_ulock(*common, "--cache-dir", str(cache), "--frozen") != 0
+    err = capsys.readouterr().err
+    assert "srconly" in err and "helper>=2" in err and "ulock lock" in err
+    assert "Traceback" not in err
+
+
+DYNAMIC_BACKEND = BACKEND.replace(
+    "def build_wheel(",
+    'def get_requires_for_build_wheel(config_settings=None):\n    return ["packaging-helper"]\n\n\n'
+    "def get_requires_for_build_editable(config_settings=None):\n"
+    '    return ["packaging-helper"]\n\n\ndef build_wheel(',
+)
+
+
+def test_dynamic_build_requirements_are_resolved_and_reported(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    text = (project / "pyproject.toml").read_text()
+    (project / "pyproject.toml").write_text(text.replace(', "packaging-helper"]', "]"))
+    (project / "_backend" / "recording_backend.py").write_text(DYNAMIC_BACKEND)
+    cache = tmp_path / "cache"
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(cache)) == 0
+    lock = read_lock(project / "pylock.toml")
+    (app,) = [package for package in lock.packages if package.name == "app"]
+    assert {pin.name for pin in app.build_requires} == {"torch"}
+    capsys.readouterr()
+    venv = tmp_path / "venv"
+    common = ("sync", "--directory", str(project), "--venv", str(venv), "--cache-dir", str(cache))
+    assert run_ulock(*common, "--frozen", "--extra", "cu124") == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "asked for `packaging-helper`, which the lock does not pin" in err
+    assert built_with(venv) == ("2.4.0+cu124", "2.4.0+cu124")

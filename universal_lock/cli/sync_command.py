@@ -101,4 +101,6 @@ def sync_command(  # noqa: PLR0917 - typer maps each parameter to an option
         return
     for line in outcome.plan.lines():
         console.print(line, highlight=False, markup=False)
+    for message in outcome.notes:
+        console.print(f"note: {message}", highlight=False, markup=False)
     console.print(f"synced `{outcome.venv}`: {len(outcome.plan.actions)} changes", highlight=False)

@@ -12,6 +12,7 @@ and creates nothing; ``--python-platform`` plans for another machine.
 from __future__ import annotations
 
 import asyncio
+import functools
 import shutil
 import sys
 import tempfile
@@ -45,10 +46,14 @@ from universal_lock.lockfile import (
     select,
 )
 from universal_lock.operations.check import is_current
-from universal_lock.operations.sync_build import BuildContext
+from universal_lock.operations.sync_build import (
+    BuildContext,
+    LockedBuildRequirements,
+    dynamic_build_resolver,
+)
 
 if TYPE_CHECKING:
-    from universal_lock.index import IndexClient, IndexSettings
+    from universal_lock.index import BuildRequirementsResolver, IndexClient, IndexSettings
     from universal_lock.operations.lock import LockOutcome
 
 # The index client (aiohttp), the resolver and the project model are imported only when a
@@ -85,7 +90,8 @@ class SyncOptions:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SyncOutcome:
-    """What happened: the plan, where, whether it was applied, and a relock if one ran."""
+    """What happened: the plan, where, whether it was applied, a relock if one ran, and
+    notes the user should read (build requirements resolved that the lock does not pin)."""
 
     plan: Plan
     venv: Path
@@ -93,6 +99,7 @@ class SyncOutcome:
     created_venv: bool
     applied: bool
     relocked: LockOutcome | None = None
+    notes: tuple[str, ...] = ()
 
 
 def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
@@ -148,8 +155,14 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
     if base is not None:
         report(f"creating {venv}")
         target = probe(create_venv(base, venv))
+    notes: list[str] = []
     if not plan.is_empty:
-        _apply(plan, target, context, options, report)
+
+        def note(message: str) -> None:
+            notes.append(message)
+            report(message)
+
+        _apply(plan, target, context, options, report, note)
     return SyncOutcome(
         plan=plan,
         venv=venv,
@@ -157,6 +170,7 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
         created_venv=base is not None,
         applied=not plan.is_empty,
         relocked=relocked,
+        notes=tuple(notes),
     )
 
 
@@ -267,8 +281,13 @@ def _index_settings(options: SyncOptions) -> IndexSettings:
     )
 
 
-def _apply(
-    plan: Plan, target: Interpreter, context: BuildContext, options: SyncOptions, report: Progress
+def _apply(  # noqa: PLR0917 - one call site
+    plan: Plan,
+    target: Interpreter,
+    context: BuildContext,
+    options: SyncOptions,
+    report: Progress,
+    note: Progress,
 ) -> None:
     changes = plan.of_kind("install", "upgrade", "downgrade", "reinstall")
     # Work files and backups live inside the environment: same filesystem, so moves are
@@ -276,7 +295,7 @@ def _apply(
     work = Path(tempfile.mkdtemp(prefix=".ulock-work-", dir=target.prefix))
     backup = Path(tempfile.mkdtemp(prefix=".ulock-backup-", dir=target.prefix))
     try:
-        wheels = asyncio.run(_prepare(changes, target, context, options, work, report))
+        wheels = asyncio.run(_prepare(changes, target, context, options, work, report, note))
         # The changes run here, on the main thread and outside the event loop, so that Ctrl-C
         # meets them where each change can still put its distribution back (see _change).
         _change_all(plan, Environment(target, backup), wheels, report)
@@ -292,6 +311,7 @@ async def _prepare(  # noqa: PLR0917 - one call site
     options: SyncOptions,
     work: Path,
     report: Progress,
+    note: Progress,
 ) -> dict[str, Path]:
     """Fetch and verify every file, and build what needs building: a wheel per name."""
     lock_dir = context.lock_dir
@@ -306,12 +326,12 @@ async def _prepare(  # noqa: PLR0917 - one call site
     report(f"fetching {len(requests)} files")
     if not builds and not needs_index(requests, lock_dir):
         files = await fetch_all(requests, client=None, lock_dir=lock_dir, work_dir=work / "files")
-        return await _wheels(changes, files, target, work, None, report)
+        return await _wheels(changes, files, target, context, work, None, report, note)
     from universal_lock.index import IndexClient
 
     async with IndexClient(_index_settings(options)) as client:
         files = await fetch_all(requests, client=client, lock_dir=lock_dir, work_dir=work / "files")
-        return await _wheels(changes, files, target, work, client, report)
+        return await _wheels(changes, files, target, context, work, client, report, note)
 
 
 def _is_wheel(artifact: object) -> bool:
@@ -322,12 +342,16 @@ async def _wheels(  # noqa: PLR0917 - one call site
     changes: Sequence[Action],
     files: dict[str, Path],
     target: Interpreter,
+    context: BuildContext,
     work: Path,
     client: IndexClient | None,
     report: Progress,
+    note: Progress,
 ) -> dict[str, Path]:
-    """A wheel per changed name: the fetched wheel, or one built from a directory or sdist."""
+    """A wheel per changed name: the fetched wheel, or one built from a directory or sdist
+    in a build environment of exactly the locked build requirements."""
     wheels: dict[str, Path] = {}
+    unpinned: BuildRequirementsResolver | None = None
     for number, action in enumerate(changes):
         assert action.new is not None
         artifact = action.new.selected.artifact
@@ -336,7 +360,6 @@ async def _wheels(  # noqa: PLR0917 - one call site
             continue
         assert client is not None  # builds open the index client (build requirements)
         from universal_lock.building import build_wheel
-        from universal_lock.index.build_pinning import PinningBuildResolver
         from universal_lock.index.sdist_build import ResolvingProvider
 
         source = files[artifact.name] if isinstance(artifact, LockedFile) else None
@@ -345,11 +368,21 @@ async def _wheels(  # noqa: PLR0917 - one call site
             source = action.new.source_dir
         report(f"building {action.name}")
         build_dir = work / f"build-{number}"
-        provide = ResolvingProvider(
-            PinningBuildResolver(client),
+        if unpinned is None:
+            unpinned = dynamic_build_resolver(context, client)
+        resolving = ResolvingProvider(
+            unpinned,
             client.download_verified,
             for_sdist=source.name,
-            wheel_dir=build_dir / "wheels",
+            wheel_dir=build_dir / "unpinned",
+        )
+        provide = LockedBuildRequirements(
+            context,
+            action.new.selected.package,
+            client=client,
+            work_dir=build_dir / "locked",
+            fallback=functools.partial(resolving, dynamic=True),
+            report=note,
         )
         built = await build_wheel(
             source,

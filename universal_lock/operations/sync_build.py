@@ -34,7 +34,7 @@ from universal_lock.lockfile import (
 )
 
 if TYPE_CHECKING:
-    from universal_lock.index import IndexClient
+    from universal_lock.index import BuildRequirementsResolver, IndexClient
 
 
 class StaleBuildRequirements(UlockError):
@@ -141,3 +141,35 @@ class LockedBuildRequirements:
             f"the locked build requirements of `{self._entry.name}` are stale for this "
             f"environment: {'; '.join(parts)}"
         )
+
+
+def dynamic_build_resolver(context: BuildContext, client: IndexClient) -> BuildRequirementsResolver:
+    """Who resolves what a backend asks for that the lock does not pin: the universal resolver
+    with the project's sources and settings for the target environment, extras and groups
+    (when the project is beside the lock), else greedy pinning on the client's indexes."""
+    pyproject = context.lock_dir / "pyproject.toml"
+    if not pyproject.is_file():
+        from universal_lock.index.build_pinning import PinningBuildResolver
+
+        return PinningBuildResolver(client)
+    from universal_lock.operations.build_resolve import (
+        EnvironmentBuildResolver,
+        environment_region,
+    )
+    from universal_lock.operations.lowering import resolver_input
+    from universal_lock.project import load_project
+
+    project = load_project(context.lock_dir)
+    # The lock's versions are preferred: an unpinned requirement gets what the lock has.
+    request = resolver_input(project, context.lock, upgrade=False, upgrade_packages=frozenset())
+    groups = context.lock.default_groups if context.groups is None else context.groups
+    region = environment_region(
+        context.environment,
+        extras=context.extras,
+        groups=groups,
+        known_extras=project.optional_dependencies,
+        known_groups=project.dependency_groups,
+    )
+    resolver = EnvironmentBuildResolver(request, region, context.tags)
+    resolver.bind(client)
+    return resolver
