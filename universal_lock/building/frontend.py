@@ -164,9 +164,9 @@ async def _start(
     # The static requirements are fetched while the tree is unpacked and the environment made.
     wanted = asyncio.ensure_future(_provide(provide, system.requires))
     try:
-        tree = await asyncio.to_thread(extract_sdist, source, work_dir / "src") if is_sdist else (
-            source.absolute()
-        )  # fmt: skip
+        tree = source.absolute()
+        if is_sdist:
+            tree = await asyncio.to_thread(extract_sdist, source, work_dir / "src")
         environment = await asyncio.to_thread(
             BuildEnvironment.create, work_dir / "env", python=python, label=label
         )

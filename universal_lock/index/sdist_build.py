@@ -70,7 +70,17 @@ class ResolvingProvider:
             requirements, for_sdist=self._for_sdist
         )
         missing = [dist for dist in dists if dist.filename not in self._fetched]
-        paths = await asyncio.gather(*(self._download(dist, self._wheel_dir) for dist in missing))
+        downloads = [
+            asyncio.ensure_future(self._download(dist, self._wheel_dir)) for dist in missing
+        ]
+        try:
+            paths = await asyncio.gather(*downloads)
+        except BaseException:
+            # One failed (or we were cancelled): the others must not run on unattended.
+            for download in downloads:
+                download.cancel()
+            await asyncio.gather(*downloads, return_exceptions=True)
+            raise
         self._fetched.update(zip((dist.filename for dist in missing), paths, strict=True))
         return [self._fetched[dist.filename] for dist in dists]
 
