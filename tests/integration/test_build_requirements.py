@@ -364,3 +364,20 @@ def test_dynamic_build_requirements_are_resolved_and_reported(
     err = " ".join(capsys.readouterr().err.split())
     assert "asked for `packaging-helper`, which the lock does not pin" in err
     assert built_with(venv) == ("2.4.0+cu124", "2.4.0+cu124")
+
+
+def test_diff_shows_a_change_of_build_requirements(project: Path, tmp_path: Path, capsys) -> None:
+    cache = tmp_path / "cache"
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(cache)) == 0
+    old = tmp_path / "old.toml"
+    old.write_text((project / "pylock.toml").read_text())
+    text = (project / "pyproject.toml").read_text()
+    (project / "pyproject.toml").write_text(text.replace(', "packaging-helper"]', "]"))
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(cache)) == 0
+    capsys.readouterr()
+    assert run_ulock("diff", str(old), str(project / "pylock.toml")) == 0
+    lines = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    helper_pin = "packaging-helper==1.0.0; 'cu118' not in extras or 'cu124' not in extras"
+    assert f"build-requires-changed app - build requires -{helper_pin}" in lines
+    assert any(line.startswith("removed packaging-helper (build) 1.0.0") for line in lines)
+    assert lines[-1] == "0 upgraded, 0 added, 1 removed, 1 build requires changed"

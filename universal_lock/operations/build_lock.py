@@ -112,14 +112,11 @@ async def sdist_builders(
 
 def project_builder(project: Project, regions: Sequence[MarkerTree]) -> Builder | None:
     """The project's own builder, when it has ``[build-system]``."""
-    if not project.installable or project.name is None:
+    if not project.installable or project.name is None or project.build_system is None:
         return None
-    from universal_lock.building import read_build_system
-
-    system = read_build_system(project.directory, label="pyproject.toml")
     return Builder(
         key=(canonicalize_name(project.name), None),
-        requires=tuple(system.requires),
+        requires=project.build_system.requires,
         regions=tuple(regions),
     )
 
