@@ -23,6 +23,7 @@ from packaging.requirements import Requirement
 from tests.support.cli import run_ulock as run
 from tests.support.oracle import judge, wheel_metadata
 from universal_lock.lockfile import read_lock, select_packages
+from universal_lock.operations.sync import SyncOptions, sync
 from universal_lock.project import load_project
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -127,3 +128,43 @@ def test_uv_installs_what_selection_picks(
     assert result.returncode == 0, result.stderr
     installed = sorted(re.findall(r"^ \+ (\S+==\S+)$", result.stderr, flags=re.MULTILINE))
     assert installed == _expected_here(name, extras)
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or os.uname().machine != "x86_64", reason="plans for linux x86_64"
+)
+def test_torch_example_syncs_here_and_plans_for_aarch64(tmp_path: Path, capsys) -> None:
+    example = tmp_path / "torch-multiplatform"
+    shutil.copytree(EXAMPLES / "torch-multiplatform", example)
+    venv = tmp_path / "venv"
+    common = ("sync", "--directory", str(example), "--frozen", "--cache-dir", str(tmp_path / "c"))
+    assert run(*common, "--venv", str(venv)) == 0
+    code = "import torch, torchvision; print(torch.__version__, torchvision.__version__)"
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["2.3.0+cu128", "0.18.0"]  # the accelerator index's build
+
+    capsys.readouterr()
+    target = ("--python-platform", "aarch64-unknown-linux-gnu")
+    assert run(*common, "--venv", str(tmp_path / "other"), "--dry-run", *target) == 0
+    plan = capsys.readouterr().out.splitlines()
+    assert "+ torch==2.3.0" in plan  # the local aarch64 wheel, not the +cu128 build
+    assert not any("cu128" in line for line in plan)
+    # Which file that plan installs: the checked-in aarch64 wheel.
+    outcome = sync(
+        SyncOptions(
+            directory=example,
+            venv=tmp_path / "other",
+            frozen=True,
+            dry_run=True,
+            python_platform="aarch64-unknown-linux-gnu",
+            cache_dir=tmp_path / "c",
+        )
+    )
+    files = {
+        action.name: action.new.selected.artifact
+        for action in outcome.plan.actions
+        if action.new is not None
+    }
+    assert files["torch"].path == "wheels/torch-2.3.0-cp310-abi3-linux_aarch64.whl"  # type: ignore[union-attr]
