@@ -138,6 +138,8 @@ class _Build:
     async def install_dynamic(self, hook_name: str) -> tuple[Requirement, ...]:
         """Ask ``hook_name`` what else the build needs, and install it."""
         texts = await self.call(hook_name, lambda hooks: getattr(hooks, hook_name)())
+        if not isinstance(texts, list):
+            raise BuildFailed(self.label, f"`{hook_name}` returned {texts!r}, not a list")
         requirements = tuple(_requirement(str(text), self.label) for text in texts)
         if requirements:
             wheels = await self.provide(requirements, dynamic=True)
@@ -172,9 +174,11 @@ async def _start(
         )
         wheels = await wanted
     finally:
+        # On the way out through an error: stop the fetch, and collect its own error so
+        # asyncio does not complain that nobody retrieved it.
         if not wanted.done():
             wanted.cancel()
-            await asyncio.gather(wanted, return_exceptions=True)
+        await asyncio.gather(wanted, return_exceptions=True)
     await asyncio.to_thread(environment.install, wheels)
     from pyproject_hooks import BuildBackendHookCaller
 

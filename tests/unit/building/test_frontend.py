@@ -299,3 +299,26 @@ async def test_backend_warnings_go_to_the_debug_log(tmp_path: Path, caplog) -> N
         )
     assert [str(warning.message) for warning in caught] == []
     assert "build backend warning: careful-marker" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("returned", "expected"),
+    [
+        ('"helper"', r"`get_requires_for_build_wheel` returned 'helper', not a list"),
+        ('["not valid!!"]', r"its build backend asked for an invalid requirement 'not valid!!'"),
+    ],
+)
+async def test_bad_dynamic_requirements_are_build_failed(
+    tmp_path: Path, returned: str, expected: str
+) -> None:
+    backend = f"""
+        from ulock_test_backend import build_wheel
+
+        def get_requires_for_build_wheel(config_settings=None):
+            return {returned}
+    """
+    tree = with_variant(unpack(_sdist("alpha-1.0.0.tar.gz"), tmp_path / "src"), backend)
+    with pytest.raises(BuildFailed, match=expected):
+        await build_wheel(
+            tree, python=None, editable=False, work_dir=tmp_path / "w", provide=_shelf()
+        )
