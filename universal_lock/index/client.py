@@ -211,6 +211,27 @@ class IndexClient:
 
     # -- metadata -------------------------------------------------------------------------
 
+    async def sdist_pyproject(self, dist: Distribution) -> bytes | Unavailable | None:
+        """The bytes of an sdist's top-level ``pyproject.toml`` (``None``: it has none).
+
+        Read from the cached sdist without unpacking it, and remembered by the file's sha256,
+        so a relock reads no archive again (large sdists take seconds to scan).
+        """
+        key = f"pyproject-{dist.sha256}" if dist.sha256 else None
+        if key is not None:
+            remembered = self._cache.read_metadata(key)
+            if remembered is not None:
+                return remembered[1:] if remembered[:1] == b"+" else None
+        path = await self._file(dist)
+        if isinstance(path, Unavailable):
+            return path
+        from universal_lock.building.archive import top_level_file
+
+        _, content = await asyncio.to_thread(top_level_file, path, "pyproject.toml")
+        if key is not None:
+            self._cache.write_metadata(key, b"-" if content is None else b"+" + content)
+        return content
+
     async def metadata(self, dist: Distribution) -> CoreMetadata | Unavailable:
         """Core metadata of ``dist``'s version (fetched once per version and index)."""
         key = (dist.index, dist.name, str(dist.version))

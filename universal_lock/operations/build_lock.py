@@ -19,17 +19,15 @@ already holds the same files wherever the pins apply (then the pins name that en
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from universal_lock.index import Distribution, IndexClient
+from universal_lock.index import Distribution, IndexClient, OfflineMiss, Unavailable
 from universal_lock.lockfile import BuildPin, Lock
 from universal_lock.markers import FALSE, TRUE, MarkerTree, marker_from_wheel_tags, parse_marker
 from universal_lock.project import Project
@@ -53,7 +51,13 @@ class Builder:
 
     key: BuilderKey
     requires: tuple[Requirement, ...]
-    regions: tuple[MarkerTree, ...]
+    region: MarkerTree
+
+    @property
+    def label(self) -> str:
+        """``name`` for the project, ``name version`` for an sdist."""
+        name, version = self.key
+        return name if version is None else f"{name} {version}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,31 +86,33 @@ async def sdist_builders(
 ) -> list[Builder]:
     """A builder for each entry whose sdist may be built; reads each such sdist's
     ``pyproject.toml`` (downloading the sdist, concurrently)."""
-    wanted: list[tuple[ResolvedPackage, Distribution, list[MarkerTree]]] = []
+    whole = FALSE
+    for region in regions:
+        whole = whole | region
+    wanted: list[tuple[ResolvedPackage, Distribution, MarkerTree]] = []
     for package in packages:
-        uncovered = uncovered_region(package)
+        uncovered = uncovered_region(package) & whole
         if uncovered.is_empty():
             continue
-        parts = [region & uncovered for region in regions]
         sdist = next(dist for dist in package.files if dist.kind == "sdist")
-        wanted.append((package, sdist, [part for part in parts if not part.is_empty()]))
+        wanted.append((package, sdist, uncovered))
     if not wanted:
         return []
-    from universal_lock.building import sdist_build_system
+    from universal_lock.building.build_system import LEGACY_BUILD_SYSTEM, parse_build_system
 
-    with tempfile.TemporaryDirectory(prefix="ulock-build-lock-") as scratch:
+    async def read(sdist: Distribution) -> tuple[Requirement, ...]:
+        content = await client.sdist_pyproject(sdist)
+        if isinstance(content, Unavailable):
+            raise OfflineMiss(content.what)
+        if content is None:
+            return LEGACY_BUILD_SYSTEM.requires
+        where = f"{sdist.filename}/pyproject.toml"
+        return parse_build_system(content, path=where, label=sdist.filename).requires
 
-        async def read(sdist: Distribution, number: int) -> tuple[Requirement, ...]:
-            path = sdist.path or await client.download_verified(sdist, Path(scratch) / str(number))
-            system = await asyncio.to_thread(sdist_build_system, path)
-            return tuple(system.requires)
-
-        found = await asyncio.gather(
-            *(read(sdist, number) for number, (_, sdist, _) in enumerate(wanted))
-        )
+    found = await asyncio.gather(*(read(sdist) for _, sdist, _ in wanted))
     return [
-        Builder(key=(package.name, package.version), requires=requires, regions=tuple(parts))
-        for (package, _, parts), requires in zip(wanted, found, strict=True)
+        Builder(key=(package.name, package.version), requires=requires, region=uncovered)
+        for (package, _, uncovered), requires in zip(wanted, found, strict=True)
     ]
 
 
@@ -114,10 +120,13 @@ def project_builder(project: Project, regions: Sequence[MarkerTree]) -> Builder 
     """The project's own builder, when it has ``[build-system]``."""
     if not project.installable or project.name is None or project.build_system is None:
         return None
+    whole = FALSE
+    for region in regions:
+        whole = whole | region
     return Builder(
         key=(canonicalize_name(project.name), None),
         requires=project.build_system.requires,
-        regions=tuple(regions),
+        region=whole,
     )
 
 
@@ -132,40 +141,43 @@ async def lock_builds(
     keep_previous: bool,
     progress: Callable[[str], None] | None = None,
 ) -> LockedBuilds:
-    """Resolve every builder's requirements; builders with the same requirements and regions
-    share one resolution."""
+    """Resolve every distinct set of build requirements once, over the lock's regions (the
+    resolutions run concurrently), and cut each builder's pins to where it may be built."""
     preferences = _preferences(runtime, previous if keep_previous else None)
-    shared: dict[tuple[tuple[str, ...], tuple[MarkerTree, ...]], tuple[ResolvedPackage, ...]] = {}
+    distinct: dict[tuple[str, ...], Builder] = {}
+    for builder in builders:
+        if builder.requires:  # `requires = []` (an in-tree backend): nothing to pin
+            distinct.setdefault(_requirements_key(builder), builder)
+
+    async def resolve(builder: Builder) -> tuple[ResolvedPackage, ...]:
+        if progress is not None:
+            progress(f"locking the build requirements of {builder.label}")
+        build_request = _build_request(request, builder, preferences)
+        return (await UniversalResolver(build_request, finder, progress).resolve()).packages
+
+    resolved = dict(
+        zip(
+            distinct,
+            await asyncio.gather(*(resolve(builder) for builder in distinct.values())),
+            strict=True,
+        )
+    )
     pins: dict[BuilderKey, tuple[BuildPin, ...]] = {}
     merged: dict[tuple[str, Version, SourceRef], ResolvedPackage] = {}
     for builder in builders:
         if not builder.requires:
-            continue  # nothing to pin (an in-tree backend, `requires = []`)
-        key = (tuple(sorted(str(item) for item in builder.requires)), builder.regions)
-        if key not in shared:
-            label = (
-                builder.key[0] if builder.key[1] is None else f"{builder.key[0]} {builder.key[1]}"
-            )
-            if progress is not None:
-                progress(f"locking the build requirements of {label}")
-            build_request = _build_request(request, builder, label, preferences)
-            resolver = UniversalResolver(build_request, finder, progress)
-            shared[key] = (await resolver.resolve()).packages
-        packages = shared[key]
-        pins[builder.key] = tuple(
-            BuildPin(
-                name=package.name,
-                version=package.version,
-                marker=_marker_text(package.marker, requires_python),
-            )
-            for package in packages
-        )
-        for package in packages:
+            continue
+        builder_pins: list[BuildPin] = []
+        for package in resolved[_requirements_key(builder)]:
+            where = package.marker & builder.region
+            if where.is_empty():
+                continue
+            marker = _pin_marker(where, builder.region, requires_python)
+            builder_pins.append(BuildPin(name=package.name, version=package.version, marker=marker))
             node = (package.name, package.version, package.source)
             known = merged.get(node)
-            merged[node] = (
-                package if known is None else replace(known, marker=known.marker | package.marker)
-            )
+            merged[node] = replace(package, marker=where if known is None else known.marker | where)
+        pins[builder.key] = tuple(builder_pins)
     # A build entry that a runtime entry already holds, wherever its pins apply, is not
     # written twice: the pins name the runtime entry (torch's wheel list is long).
     runtime_nodes = {
@@ -179,19 +191,32 @@ async def lock_builds(
     return LockedBuilds(pins=pins, packages=kept)
 
 
+def _requirements_key(builder: Builder) -> tuple[str, ...]:
+    return tuple(sorted(str(requirement) for requirement in builder.requires))
+
+
+def _pin_marker(
+    where: MarkerTree, region: MarkerTree, requires_python: SpecifierSet | None
+) -> str | None:
+    """The shortest marker text equal to ``where`` inside ``region``: a pin is consulted only
+    where its builder is built, so what it says outside ``region`` does not matter."""
+    if region.implies(where):
+        return None
+    texts = [_marker_text(candidate, requires_python) for candidate in (where, where | ~region)]
+    return min((text for text in texts if text is not None), key=len, default=None)
+
+
 def _build_request(
     request: ResolverInput,
     builder: Builder,
-    label: str,
     preferences: Mapping[str, tuple[tuple[Version, MarkerTree], ...]],
 ) -> ResolverInput:
     requires = apply_overrides(builder.requires, dict(request.overrides))
     scoped = scope_requirements(requires, extra=None, direct=True)
     return replace(
         request,
-        root_name=f"the build of {label}",
+        root_name=f"the build of {builder.label}",
         requirements=tuple(scoped),
-        regions=builder.regions,
         required_environments=(),
         explicit_prereleases=request.explicit_prereleases
         | {canonicalize_name(item.name) for item in requires if item.specifier.prereleases},
