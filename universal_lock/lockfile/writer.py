@@ -7,22 +7,22 @@ with one inline table per line, marker lists one marker a line, ``upload-time`` 
 datetime in UTC ending in ``Z``. Empty keys are left out.
 
 Two steps: ``_plain`` maps the model to plain values with keys in order (that is also
-``as_dict``, which selection and validation use without paying for tomlkit), then ``_item``
-lays those values out with tomlkit. The model keeps every set sorted, so nothing here depends on
-the order in which callers built the lock.
+``as_dict``, which selection and validation use), then ``_render`` writes those values as TOML
+text directly, with its own string escaper (the layout is fixed, so a TOML library's document
+model would only cost time; the tests prove the bytes equal the tomlkit layout used before).
+The model keeps every set sorted, so nothing here depends on the order in which callers built
+the lock.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import tomlkit
-from tomlkit import items
 
 from universal_lock.errors import UlockError
 from universal_lock.lockfile.model import (
@@ -41,7 +41,7 @@ __all__ = ["as_dict", "render", "write_atomic"]
 
 def render(lock: Lock) -> str:
     """The ``pylock.toml`` text for ``lock``; deterministic, ending in one newline."""
-    return _document(lock).as_string().rstrip("\n") + "\n"
+    return _render(lock)
 
 
 def as_dict(lock: Lock) -> dict[str, Any]:
@@ -202,61 +202,116 @@ def _text(value: object) -> str | None:
 
 
 # Layout: which arrays list one item a line, which arrays of tables are [[...]] blocks, and which
-# tables are [headers] rather than inline. Everything else is inline.
+# tables are [headers] rather than inline. Everything else is inline. In every table of the lock
+# the plain values come before these sections, so a table is its `key = value` lines followed by
+# its sections, each after one blank line.
 _MULTILINE = frozenset({"environments", "fork-markers", "conflicts", "wheels", "build-requires"})
 _TABLE_ARRAYS = frozenset({"packages", "build-packages"})
 _TABLES = frozenset({"ulock"})
 _SUPER_TABLES = frozenset({"tool"})
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# TOML basic strings: the short escapes where TOML has one, \uXXXX for the other control
+# characters (DEL included); everything else, non-ASCII too, is written as it is.
+_ESCAPES = {
+    **{chr(code): f"\\u{code:04x}" for code in range(0x20)},
+    "\x7f": "\\u007f",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+    '"': '\\"',
+    "\\": "\\\\",
+}
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
 
 
-def _document(lock: Lock) -> tomlkit.TOMLDocument:
-    document = tomlkit.document()
-    for key, value in _plain(lock).items():
-        document.add(key, _item(key, value))
-    return document
+def _render(lock: Lock) -> str:
+    # Written directly rather than through tomlkit: the layout is fixed, and building a tomlkit
+    # document for a few hundred packages took most of a warm lock's writing time. The tests
+    # compare these bytes with the tomlkit layout this replaced.
+    lines: list[str] = []
+    _table_body(lines, _plain(lock), ())
+    return "\n".join(lines) + "\n"
 
 
-def _item(key: str, value: object) -> items.Item:
+def _table_body(lines: list[str], table: dict[str, Any], path: tuple[str, ...]) -> None:
+    sections: list[tuple[str, Any]] = []
+    for key, value in table.items():
+        if _is_section(key, value):
+            sections.append((key, value))
+        else:
+            lines.append(f"{_key(key)} = {_value(key, value)}")
+    # A blank line comes before every header, except right after the header of a table that
+    # has no values of its own (tomlkit's layout, which the format keeps).
+    blank = len(sections) < len(table)
+    for key, value in sections:
+        _section(lines, key, value, path, blank=blank)
+        blank = True
+
+
+def _is_section(key: str, value: object) -> bool:
     if isinstance(value, dict):
-        if key in _SUPER_TABLES or key in _TABLES:
-            table = tomlkit.table(is_super_table=key in _SUPER_TABLES)
-            for name, inner in value.items():
-                table.add(name, _item(name, inner))
-            return table
-        inline = tomlkit.inline_table()
-        for name, inner in value.items():
-            inline.add(name, _item(name, inner))
-        return inline
-    if isinstance(value, list):
-        if key in _TABLE_ARRAYS and value:
-            blocks = tomlkit.aot()
-            for entry in value:
-                table = tomlkit.table()
-                for name, inner in entry.items():
-                    table.add(name, _item(name, inner))
-                blocks.append(table)
-            return blocks
-        # An empty array of tables would print nothing, and `packages` is a required key.
-        array = tomlkit.array()
+        return key in _SUPER_TABLES or key in _TABLES
+    # An empty array of tables would print nothing, and `packages` is a required key.
+    return isinstance(value, list) and key in _TABLE_ARRAYS and bool(value)
+
+
+def _section(lines: list[str], key: str, value: Any, path: tuple[str, ...], *, blank: bool) -> None:
+    inner = (*path, _key(key))
+    if key in _SUPER_TABLES:
+        # A super table has no header of its own: only its sub-tables do.
+        for name, child in value.items():
+            _section(lines, name, child, inner, blank=blank)
+            blank = True
+    elif key in _TABLE_ARRAYS:
         for entry in value:
-            array.append(_item("", entry))
-        return array.multiline(key in _MULTILINE)
+            lines.extend(("", f"[[{'.'.join(inner)}]]") if blank else (f"[[{'.'.join(inner)}]]",))
+            _table_body(lines, entry, inner)
+            blank = True
+    else:
+        lines.extend(("", f"[{'.'.join(inner)}]") if blank else (f"[{'.'.join(inner)}]",))
+        _table_body(lines, value, inner)
+
+
+def _value(key: str, value: object) -> str:
     if isinstance(value, str):
         return _string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, datetime):
         return _datetime(value)
-    return tomlkit.item(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)} = {_value(k, v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        if key in _MULTILINE and value:
+            return "[\n" + "".join(f"    {_value('', entry)},\n" for entry in value) + "]"
+        return "[" + ", ".join(_value("", entry) for entry in value) + "]"
+    raise TypeError(f"no TOML layout for {type(value).__name__}")  # pragma: no cover - a bug
 
 
-def _string(text: str) -> items.String:
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else f'"{_escape(key)}"'
+
+
+def _string(text: str) -> str:
     # Markers printed with double quotes read better as literal strings than with every quote
     # escaped; a literal string cannot hold a single quote or a control character.
-    literal = '"' in text and "'" not in text and text.isprintable()
-    return tomlkit.string(text, literal=literal)
+    if '"' in text and "'" not in text and text.isprintable():
+        return f"'{text}'"
+    return f'"{_escape(text)}"'
 
 
-def _datetime(value: datetime) -> items.DateTime:
-    # tomlkit would print "+00:00"; PEP 751 examples and most tools write "Z".
+def _escape(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    return _NEEDS_ESCAPE.sub(lambda match: _ESCAPES[match.group()], text)
+
+
+def _datetime(value: datetime) -> str:
+    # PEP 751 examples and most tools write UTC as "Z", not "+00:00".
     utc = value.astimezone(UTC)
     raw = (
         f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
@@ -264,15 +319,4 @@ def _datetime(value: datetime) -> items.DateTime:
     )
     if utc.microsecond:
         raw += f".{utc.microsecond:06d}"
-    return items.DateTime(
-        utc.year,
-        utc.month,
-        utc.day,
-        utc.hour,
-        utc.minute,
-        utc.second,
-        utc.microsecond,
-        UTC,
-        items.Trivia(),
-        raw + "Z",
-    )
+    return raw + "Z"
