@@ -9,13 +9,17 @@ import textwrap
 from packaging.utils import canonicalize_name
 
 from universal_lock.index.cache import CachedPage, DiskCache
+from universal_lock.index.entries import FileEntry
+from universal_lock.index.page_files import columns_of
 
 
 def _page(**overrides):
     values = {
         "url": "https://h.example/simple/a/",
         "content_type": "text/html",
-        "body": "<a href='a-1.0.tar.gz'>a</a>",
+        "files": columns_of(
+            [FileEntry(filename="a-1.0.tar.gz", url="https://h.example/a-1.0.tar.gz")]
+        ),
         "etag": '"v1"',
         "last_modified": None,
         "fetched_at": 1000.0,
@@ -47,8 +51,11 @@ def test_pages_and_metadata_round_trip(tmp_path):
     assert cache.read_metadata("ab" * 32) == b"Name: a\n"
     assert cache.read_metadata("cd" * 32) is None
     # A corrupt entry is a miss, not a crash.
-    (tmp_path / "simple-v1" / "idx" / "a.json").write_text("{not json")
-    assert cache.read_page("idx", name) is None
+    entry = tmp_path / "simple-v2" / "idx" / "a.page"
+    intact = entry.read_bytes()
+    for damaged in (b"{not marshal", intact[: len(intact) // 2], intact[:-1], b""):
+        entry.write_bytes(damaged)
+        assert cache.read_page("idx", name) is None
     # No temporary files are left behind.
     assert not list(tmp_path.rglob("*.part"))
 

@@ -9,8 +9,9 @@ from packaging.specifiers import SpecifierSet
 from packaging.tags import Tag
 from packaging.version import Version
 
-from universal_lock.index.entries import FileEntry, parse_filename, to_distributions
+from universal_lock.index.entries import FileEntry, parse_filename
 from universal_lock.index.errors import MalformedPage
+from universal_lock.index.page_files import columns_of, to_distributions
 from universal_lock.index.parse_html import parse_html_page
 from universal_lock.index.parse_json import parse_json_page
 
@@ -150,7 +151,7 @@ def test_to_distributions_filters_by_project_and_skips_junk():
         FileEntry(filename="demo-1.0.exe", url="u3"),
         FileEntry(filename="demo-2.0-py3-none-any.whl", url="u4", requires_python="junk>>"),
     ]
-    dists = to_distributions(entries, index="main", project="Demo")  # type: ignore[arg-type]
+    dists = to_distributions(columns_of(entries), index="main", project="Demo")
     assert [d.filename for d in dists] == ["demo-1.0.tar.gz", "demo-2.0-py3-none-any.whl"]
     assert dists[0].requires_python == SpecifierSet(">=3.8")
     assert dists[0].yanked == "x"
@@ -160,7 +161,7 @@ def test_to_distributions_filters_by_project_and_skips_junk():
     assert dists[1].version == Version("2.0")
     # The resolver keys its tables by distribution.
     assert len({dists[0]: 1, dists[1]: 2}) == 2
-    flat = to_distributions(entries, index="flat", project=None)
+    flat = to_distributions(columns_of(entries), index="flat", project=None)
     assert {d.name for d in flat} == {"demo", "other"}
 
 

@@ -2,7 +2,8 @@
 
 Layout under the cache directory::
 
-    simple-v1/<index key>/<project>.json     a page body with its validators and fetch time
+    simple-v2/<index key>/<project>.page     a page's files (parsed, compact) with its validators
+                                             and fetch time, in ``marshal`` format
     metadata-v1/<key[:2]>/<key>.metadata     core metadata, keyed by the distribution's hash
     files-v1/<sha256[:2]>/<sha256>/<filename>
     tmp/                                     downloads in progress (same filesystem)
@@ -16,25 +17,32 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
+import marshal
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import NormalizedName
 
-_PAGES = "simple-v1"
+from universal_lock.index.page_files import PageFiles
+
+_PAGES = "simple-v2"
+# What a page entry starts with; an entry written by another format (or by a Python whose
+# marshal differs) is a miss and is fetched again.
+_PAGE_FORMAT = f"ulock-page-1/marshal-{marshal.version}"
 _METADATA = "metadata-v1"
 _FILES = "files-v1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CachedPage:
-    """A stored project page: its body and what is needed to decide freshness and revalidate.
+    """A stored project page: its files and what is needed to decide freshness and revalidate.
+
+    The page is parsed before it is stored, so ``files`` is what it listed, in compact form.
 
     ``max_age`` is ``None`` when the server sent no ``max-age``; ``no_cache`` records
     ``no-cache`` / ``no-store`` (revalidate every time). ``fetched_at`` is a Unix time.
@@ -42,7 +50,7 @@ class CachedPage:
 
     url: str
     content_type: str
-    body: str
+    files: PageFiles
     etag: str | None
     last_modified: str | None
     fetched_at: float
@@ -71,19 +79,33 @@ class DiskCache:
     # -- project pages --------------------------------------------------------------------
 
     def _page_path(self, index: str, name: NormalizedName) -> Path:
-        return self.root / _PAGES / index / f"{name}.json"
+        return self.root / _PAGES / index / f"{name}.page"
 
     def read_page(self, index: str, name: NormalizedName) -> CachedPage | None:
         """The stored page, or ``None`` when absent or unreadable (treated as a miss)."""
         try:
-            data = json.loads(self._page_path(index, name).read_text(encoding="utf-8"))
-            return CachedPage(**data)
-        except (OSError, ValueError, TypeError):
+            data = self._page_path(index, name).read_bytes()
+            # marshal builds plain values only (no code runs), and an entry of the wrong
+            # shape is rejected below; the cache directory is the user's own.
+            values = marshal.loads(data)
+            return _page_from(values)
+        except (OSError, ValueError, TypeError, EOFError):
             return None
 
     def write_page(self, index: str, name: NormalizedName, page: CachedPage) -> None:
         """Store ``page`` atomically."""
-        _write_atomic(self._page_path(index, name), json.dumps(asdict(page)).encode("utf-8"))
+        values = (
+            _PAGE_FORMAT,
+            page.url,
+            page.content_type,
+            page.etag,
+            page.last_modified,
+            page.fetched_at,
+            page.max_age,
+            page.no_cache,
+            page.files.as_tuple(),
+        )
+        _write_atomic(self._page_path(index, name), marshal.dumps(values))
 
     # -- core metadata --------------------------------------------------------------------
 
@@ -127,6 +149,33 @@ class DiskCache:
         path = self.root / "tmp"
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+
+def _page_from(values: object) -> CachedPage:
+    if not isinstance(values, tuple) or len(values) != 9 or values[0] != _PAGE_FORMAT:
+        raise ValueError("not a page entry of this format")
+    _format, url, content_type, etag, last_modified, fetched_at, max_age, no_cache, files = values
+    if not (
+        isinstance(url, str)
+        and isinstance(content_type, str)
+        and isinstance(etag, str | None)
+        and isinstance(last_modified, str | None)
+        and isinstance(fetched_at, float)
+        and isinstance(max_age, float | None)
+        and isinstance(no_cache, bool)
+        and isinstance(files, tuple)
+    ):
+        raise ValueError("a page entry with fields of the wrong type")
+    return CachedPage(
+        url=url,
+        content_type=content_type,
+        files=PageFiles.from_tuple(files),
+        etag=etag,
+        last_modified=last_modified,
+        fetched_at=fetched_at,
+        max_age=max_age,
+        no_cache=no_cache,
+    )
 
 
 def copy_into(source: Path, dest_dir: Path) -> Path:

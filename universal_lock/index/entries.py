@@ -1,31 +1,28 @@
-"""Listed files: the raw record both page parsers produce, and its conversion to ``Distribution``.
+"""Listed files: the raw record both page parsers produce, and what a filename says.
 
 Pure functions. Real indexes list files we cannot use (eggs, ``.exe`` installers, names that do
-not parse, versions that are not PEP 440); those are skipped, not errors, as pip and uv do.
+not parse, versions that are not PEP 440): ``parse_filename`` gives ``None`` for those, and
+``page_files.to_distributions`` skips them, as pip and uv do.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from types import MappingProxyType
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import InvalidTag, Tag, parse_tag
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
     NormalizedName,
-    canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
 )
 from packaging.version import InvalidVersion, Version
 
-from universal_lock.index.models import DistKind, Distribution
+from universal_lock.index.models import DistKind
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,71 +96,6 @@ def parse_upload_time(value: object) -> datetime | None:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return None
-
-
-_NO_HASHES: Mapping[str, str] = MappingProxyType({})
-
-
-def to_distributions(
-    entries: Iterable[FileEntry],
-    *,
-    index: str,
-    project: NormalizedName | None,
-    local_dir: Path | None = None,
-) -> list[Distribution]:
-    """Turn listed files into distributions, skipping what cannot be used.
-
-    With ``project`` set, files of other projects are dropped (a simple page lists one
-    project); a flat index passes ``None`` and keeps everything. ``local_dir`` marks files
-    that live on the local disk, so their ``path`` is filled in.
-    """
-    result: list[Distribution] = []
-    wanted = canonicalize_name(project) if project is not None else None
-    for entry in entries:
-        parsed = parse_filename(entry.filename)
-        if parsed is None:
-            continue
-        if wanted is not None and parsed.name != wanted:
-            continue
-        core_metadata = entry.core_metadata
-        result.append(
-            Distribution(
-                filename=entry.filename,
-                url=entry.url,
-                index=index,
-                name=parsed.name,
-                version=parsed.version,
-                kind=parsed.kind,
-                tags=parsed.tags,
-                build_tag=parsed.build_tag,
-                requires_python=_requires_python(entry.requires_python),
-                yanked=entry.yanked,
-                # Shared, not copied: nothing mutates them, and a large lock holds some
-                # 70,000 distributions (one empty dict each was ~4 MiB of peak memory).
-                hashes=entry.hashes or _NO_HASHES,
-                size=entry.size,
-                upload_time=entry.upload_time,
-                core_metadata=bool(core_metadata),
-                core_metadata_hashes=(
-                    core_metadata
-                    if isinstance(core_metadata, Mapping) and core_metadata
-                    else _NO_HASHES
-                ),
-                path=None if local_dir is None else local_dir / entry.filename,
-            )
-        )
-    return result
-
-
-@functools.lru_cache(maxsize=1024)
-def _requires_python(value: str | None) -> SpecifierSet | None:
-    # Some old uploads carry junk here; pip ignores such a value and so do we.
-    if not value or not value.strip():
-        return None
-    try:
-        return SpecifierSet(value)
-    except InvalidSpecifier:
         return None
 
 

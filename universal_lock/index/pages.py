@@ -25,9 +25,10 @@ from packaging.version import InvalidVersion, Version
 from universal_lock.index.auth import redact_url, require_secure, split_credentials
 from universal_lock.index.cache import CachedPage, DiskCache, index_key
 from universal_lock.index.config import IndexConfig, IndexSettings
-from universal_lock.index.entries import FileEntry, to_distributions
+from universal_lock.index.entries import FileEntry
 from universal_lock.index.errors import MalformedPage
 from universal_lock.index.models import Distribution, NotFound, ProjectPage, Unavailable
+from universal_lock.index.page_files import PageFiles, columns_of, to_distributions
 from universal_lock.index.parse_html import parse_html_page
 from universal_lock.index.parse_json import parse_json_page
 from universal_lock.index.transport import Response, Transport
@@ -95,7 +96,7 @@ class PageFetcher:
         if index.directory is not None:
             return await asyncio.to_thread(self._local_simple_page, index, name)
         url = f"{index.url.rstrip('/')}/{name}/"
-        cached = await self._cached_or_fetched(index, name, url)
+        cached = await self._cached_or_fetched(index, name, url, flat=False)
         if isinstance(cached, Unavailable):
             return cached
         stored, from_cache = cached
@@ -107,17 +108,16 @@ class PageFetcher:
         """Every distribution a flat index (directory or HTML page) lists."""
         if index.directory is not None:
             return await asyncio.to_thread(self._flat_directory, index)
-        cached = await self._cached_or_fetched(index, NormalizedName(_FLAT_PAGE), index.url)
+        cached = await self._cached_or_fetched(
+            index, NormalizedName(_FLAT_PAGE), index.url, flat=True
+        )
         if isinstance(cached, Unavailable):
             return cached
         stored, _from_cache = cached
-        if stored.content_type == _NOT_FOUND:
-            return []
-        entries = parse_html_page(stored.body, stored.url).entries
-        return _with_local_paths(to_distributions(entries, index=index.name, project=None))
+        return _with_local_paths(to_distributions(stored.files, index=index.name, project=None))
 
     async def _cached_or_fetched(
-        self, index: ResolvedIndex, name: NormalizedName, url: str
+        self, index: ResolvedIndex, name: NormalizedName, url: str, *, flat: bool
     ) -> tuple[CachedPage, bool] | Unavailable:
         cached = await asyncio.to_thread(self._cache.read_page, index.key, name)
         if self._settings.offline:
@@ -148,7 +148,8 @@ class PageFetcher:
                 max_age, no_cache = cached.max_age, cached.no_cache
             stored = replace(cached, fetched_at=now, max_age=max_age, no_cache=no_cache)
         else:
-            stored = _to_cached(response, now)
+            # Parsed before it is stored: a page that does not parse is not kept.
+            stored = _to_cached(response, now, flat=flat)
         await asyncio.to_thread(self._cache.write_page, index.key, name, stored)
         return stored, False
 
@@ -161,7 +162,9 @@ class PageFetcher:
             return NotFound(name=name, index=index.name)
         text = page_file.read_text(encoding="utf-8")
         entries = parse_html_page(text, page_file.parent.as_uri() + "/").entries
-        dists = _with_local_paths(to_distributions(entries, index=index.name, project=name))
+        dists = _with_local_paths(
+            to_distributions(columns_of(entries), index=index.name, project=name)
+        )
         return ProjectPage(
             name=name,
             index=index.name,
@@ -186,7 +189,9 @@ class PageFetcher:
                     size=stat.st_size,
                 )
             )
-        return to_distributions(entries, index=index.name, project=None, local_dir=index.directory)
+        return to_distributions(
+            columns_of(entries), index=index.name, project=None, local_dir=index.directory
+        )
 
     def _sha256(self, path: Path, size: int, mtime: int) -> str:
         key = (path, size, mtime)
@@ -213,14 +218,14 @@ def _with_local_paths(dists: list[Distribution]) -> list[Distribution]:
     ]
 
 
-def _to_cached(response: Response, now: float) -> CachedPage:
+def _to_cached(response: Response, now: float, *, flat: bool) -> CachedPage:
     headers = {key.lower(): value for key, value in response.headers.items()}
     max_age, no_cache = _cache_control(response)
     if response.status in (404, 410):
         return CachedPage(
             url=response.url,
             content_type=_NOT_FOUND,
-            body="",
+            files=PageFiles(),
             etag=None,
             last_modified=None,
             fetched_at=now,
@@ -228,16 +233,28 @@ def _to_cached(response: Response, now: float) -> CachedPage:
             no_cache=no_cache,
         )
     content_type = headers.get("content-type", "text/html").split(";")[0].strip().lower()
+    body = response.body.decode("utf-8", "replace")
     return CachedPage(
         url=response.url,
         content_type=content_type,
-        body=response.body.decode("utf-8", "replace"),
+        files=_parse_page(body, response.url, json_page="json" in content_type and not flat),
         etag=headers.get("etag"),
         last_modified=headers.get("last-modified"),
         fetched_at=now,
         max_age=max_age,
         no_cache=no_cache,
     )
+
+
+def _parse_page(body: str, url: str, *, json_page: bool) -> PageFiles:
+    if not json_page:
+        return columns_of(parse_html_page(body, url).entries)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise MalformedPage(url, "invalid JSON") from None
+    parsed = parse_json_page(data, url)
+    return columns_of(parsed.entries, versions=parsed.versions)
 
 
 def _cache_control(response: Response) -> tuple[float | None, bool]:
@@ -261,24 +278,13 @@ def _cache_control(response: Response) -> tuple[float | None, bool]:
 def _project_page(
     stored: CachedPage, index: ResolvedIndex, name: NormalizedName, *, from_cache: bool
 ) -> ProjectPage:
-    versions: tuple[Version, ...] | None = None
-    if "json" in stored.content_type:
-        try:
-            data = json.loads(stored.body)
-        except ValueError:
-            raise MalformedPage(stored.url, "invalid JSON") from None
-        parsed = parse_json_page(data, stored.url)
-        entries = parsed.entries
-        if parsed.versions is not None:
-            versions = tuple(_parse_versions(parsed.versions))
-    else:
-        entries = parse_html_page(stored.body, stored.url).entries
-    dists = to_distributions(entries, index=index.name, project=canonicalize_name(name))
+    dists = to_distributions(stored.files, index=index.name, project=name)
+    listed = stored.files.versions
     return ProjectPage(
         name=name,
         index=index.name,
         distributions=tuple(dists),
-        versions=versions if versions is not None else _versions_of(dists),
+        versions=tuple(_parse_versions(listed)) if listed is not None else _versions_of(dists),
         from_cache=from_cache,
     )
 

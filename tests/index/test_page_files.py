@@ -1,0 +1,154 @@
+"""The compact form of a page's files: what the cache stores gives the same distributions.
+
+A warm lock builds its distributions from ``PageFiles`` read back from the cache, a cold one
+from ``PageFiles`` made right after parsing; both must equal what the parsed entries say.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+
+from universal_lock.index.cache import CachedPage, DiskCache
+from universal_lock.index.entries import FileEntry, parse_filename
+from universal_lock.index.page_files import PageFiles, columns_of, to_distributions
+from universal_lock.index.parse_json import parse_json_page
+
+_FILENAMES = st.sampled_from(
+    [
+        "demo-1.0.tar.gz",
+        "demo-1.0-py3-none-any.whl",
+        "demo-2.0rc1-1-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "demo-2.0.zip",
+        "Demo_Pkg-3.1.post2-py2.py3-none-any.whl",
+        "other-1.0.tar.gz",
+        "demo-1.0.exe",
+        "demo-not.a.version-py3-none-any.whl",
+        "démo-1.0.tar.gz",
+    ]
+)
+_DIGESTS = st.text("0123456789abcdef", min_size=1, max_size=64)
+_HASHES = st.dictionaries(st.sampled_from(["sha256", "md5", "blake2b"]), _DIGESTS, max_size=2)
+_TIMES = st.none() | st.datetimes(
+    min_value=datetime(1990, 1, 1),
+    max_value=datetime(2100, 1, 1),
+    timezones=st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(-timedelta(hours=7))]),
+)
+_ENTRIES = st.builds(
+    FileEntry,
+    filename=_FILENAMES,
+    url=st.text(max_size=40).map(lambda tail: f"https://files.example/{tail}"),
+    hashes=_HASHES,
+    requires_python=st.none() | st.sampled_from([">=3.8", "junk>>", " ", "!=3.0.*,>=2.7"]),
+    yanked=st.none() | st.text(max_size=10),
+    core_metadata=st.booleans() | _HASHES,
+    size=st.none() | st.integers(0, 2**62),
+    upload_time=_TIMES,
+)
+
+
+def _expected(entry: FileEntry) -> dict[str, object]:
+    """What a distribution must say about ``entry``, from the entry alone."""
+    metadata = entry.core_metadata
+    try:
+        requires_python = SpecifierSet(entry.requires_python or "") or None
+    except ValueError:
+        requires_python = None
+    return {
+        "filename": entry.filename,
+        "url": entry.url,
+        "hashes": dict(entry.hashes),
+        "requires_python": requires_python,
+        "yanked": entry.yanked,
+        "core_metadata": bool(metadata),
+        "core_metadata_hashes": dict(metadata) if not isinstance(metadata, bool) else {},
+        "size": entry.size,
+        "upload_time": entry.upload_time,
+    }
+
+
+def _said(dist: object) -> dict[str, object]:
+    said = {key: getattr(dist, key) for key in _expected(FileEntry(filename="x", url="u"))}
+    said["hashes"] = dict(said["hashes"])  # type: ignore[call-overload]
+    said["core_metadata_hashes"] = dict(said["core_metadata_hashes"])  # type: ignore[call-overload]
+    return said
+
+
+@given(st.lists(_ENTRIES, max_size=8), st.none() | st.lists(st.text(max_size=5), max_size=3))
+def test_distributions_read_back_from_the_cache_say_what_the_page_said(
+    tmp_path_factory, entries: list[FileEntry], versions: list[str] | None
+) -> None:
+    files = columns_of(entries, versions=versions)
+    cache = DiskCache(tmp_path_factory.mktemp("cache"))
+    page = CachedPage(
+        url="https://index.example/simple/demo/",
+        content_type="application/vnd.pypi.simple.v1+json",
+        files=files,
+        etag='"v1"',
+        last_modified=None,
+        fetched_at=1000.0,
+        max_age=None,
+        no_cache=False,
+    )
+    cache.write_page("idx", canonicalize_name("demo"), page)
+    read = cache.read_page("idx", canonicalize_name("demo"))
+    assert read == page
+    assert read is not None
+    assert read.files.versions == (None if versions is None else tuple(versions))
+
+    usable = [entry for entry in entries if parse_filename(entry.filename) is not None]
+    flat = to_distributions(read.files, index="flat", project=None)
+    assert [_said(dist) for dist in flat] == [_expected(entry) for entry in usable]
+    for dist in flat:
+        parsed = parse_filename(dist.filename)
+        assert parsed is not None and (dist.name, dist.version) == (parsed.name, parsed.version)
+        assert dist.index == "flat" and dist.path is None
+
+    demo = to_distributions(read.files, index="main", project="Demo")
+    assert [dist.filename for dist in demo] == [
+        entry.filename
+        for entry in usable
+        if parse_filename(entry.filename).name == "demo"  # type: ignore[union-attr]
+    ]
+
+
+def test_a_json_page_round_trips_through_the_compact_form() -> None:
+    page = parse_json_page(
+        {
+            "meta": {"api-version": "1.1"},
+            "versions": ["1.0", "2.0"],
+            "files": [
+                {
+                    "filename": "demo-1.0.tar.gz",
+                    "url": "../../files/demo-1.0.tar.gz",
+                    "hashes": {"SHA256": "AB12"},
+                    "upload-time": "2024-05-01T10:20:30.123456Z",
+                    "core-metadata": {"sha256": "cd34"},
+                    "size": 1234,
+                    "yanked": "broken",
+                }
+            ],
+        },
+        "https://index.example/simple/demo/",
+    )
+    files = columns_of(page.entries, versions=page.versions)
+    (dist,) = to_distributions(PageFiles.from_tuple(files.as_tuple()), index="i", project="demo")
+    assert dist.url == "https://index.example/files/demo-1.0.tar.gz"
+    assert dist.hashes == {"sha256": "ab12"} and dist.sha256 == "ab12"
+    assert dist.core_metadata and dist.core_metadata_hashes == {"sha256": "cd34"}
+    assert dist.upload_time == datetime(2024, 5, 1, 10, 20, 30, 123456, tzinfo=UTC)
+    assert (dist.size, dist.yanked) == (1234, "broken")
+    assert files.versions == ("1.0", "2.0")
+
+
+def test_columns_of_different_lengths_are_refused() -> None:
+    files = columns_of([FileEntry(filename="demo-1.0.tar.gz", url="u")])
+    columns = list(files.as_tuple())
+    columns[1] = ()  # one column shorter than the others
+    with pytest.raises(ValueError, match="one length"):
+        PageFiles.from_tuple(tuple(columns))

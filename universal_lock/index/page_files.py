@@ -1,0 +1,205 @@
+"""A page's files in compact form (one tuple per field), and the ``Distribution``s made from it.
+
+Both page parsers produce ``FileEntry`` records; ``columns_of`` packs them into ``PageFiles``,
+which holds only strings, numbers, ``None`` and tuples of them. That is what the cache stores
+(``marshal`` reads it back much faster than the page's JSON or HTML can be parsed again), and
+what ``to_distributions`` turns into the resolver's ``Distribution`` values. A warm lock thus
+reads each page as a few flat tuples instead of decoding and walking the index's document.
+
+Pure functions. Files we cannot use (eggs, ``.exe`` installers, names or versions that do not
+parse) are skipped here, as pip and uv do.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+
+from universal_lock.index.entries import FileEntry, parse_filename
+from universal_lock.index.models import Distribution
+
+FlatHashes = tuple[str, ...]
+"""Hashes as ``(algorithm, digest, algorithm, digest, ...)``: a tuple marshals far faster than a
+dict, and most files have exactly one pair."""
+Column = tuple[str | int | bool | FlatHashes | None, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageFiles:
+    """The files of one page, field by field (the i-th item of each tuple is the i-th file).
+
+    ``core_metadata`` holds ``False``, ``True`` or the metadata file's hashes (flattened);
+    ``upload_times`` ISO 8601 text; ``versions`` the PEP 700 list when the page had one.
+    """
+
+    filenames: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    hashes: tuple[FlatHashes, ...] = ()
+    requires_python: tuple[str | None, ...] = ()
+    yanked: tuple[str | None, ...] = ()
+    core_metadata: tuple[bool | FlatHashes, ...] = ()
+    sizes: tuple[int | None, ...] = ()
+    upload_times: tuple[str | None, ...] = ()
+    versions: tuple[str, ...] | None = None
+
+    def as_tuple(self) -> tuple[Column | None, ...]:
+        """The fields in declaration order (what the cache stores)."""
+        return (
+            self.filenames,
+            self.urls,
+            self.hashes,
+            self.requires_python,
+            self.yanked,
+            self.core_metadata,
+            self.sizes,
+            self.upload_times,
+            self.versions,
+        )
+
+    @classmethod
+    def from_tuple(cls, values: tuple[object, ...]) -> PageFiles:
+        """Inverse of ``as_tuple``; ``ValueError`` if the shape is wrong (a damaged entry)."""
+        if len(values) != 9:
+            raise ValueError("not a page's files")
+        *columns, versions = values
+        lengths = {len(column) if isinstance(column, tuple) else -1 for column in columns}
+        if len(lengths) != 1 or -1 in lengths:
+            raise ValueError("the columns of a page's files are not tuples of one length")
+        if versions is not None and not isinstance(versions, tuple):
+            raise ValueError("not a page's versions")
+        # The element types are those ``as_tuple`` wrote: the entry was written whole
+        # (atomic replace) by this format, which the cache checked before calling.
+        return cls(
+            filenames=values[0],  # type: ignore[arg-type]
+            urls=values[1],  # type: ignore[arg-type]
+            hashes=values[2],  # type: ignore[arg-type]
+            requires_python=values[3],  # type: ignore[arg-type]
+            yanked=values[4],  # type: ignore[arg-type]
+            core_metadata=values[5],  # type: ignore[arg-type]
+            sizes=values[6],  # type: ignore[arg-type]
+            upload_times=values[7],  # type: ignore[arg-type]
+            versions=versions,
+        )
+
+
+def columns_of(entries: Iterable[FileEntry], *, versions: Iterable[str] | None = None) -> PageFiles:
+    """Pack parsed entries (and a page's PEP 700 versions) into ``PageFiles``."""
+    listed = tuple(entries)
+    return PageFiles(
+        filenames=tuple(entry.filename for entry in listed),
+        urls=tuple(entry.url for entry in listed),
+        hashes=tuple(_flatten(entry.hashes) for entry in listed),
+        requires_python=tuple(entry.requires_python for entry in listed),
+        yanked=tuple(entry.yanked for entry in listed),
+        core_metadata=tuple(
+            _flatten(entry.core_metadata)
+            if isinstance(entry.core_metadata, Mapping) and entry.core_metadata
+            else bool(entry.core_metadata)
+            for entry in listed
+        ),
+        sizes=tuple(entry.size for entry in listed),
+        upload_times=tuple(
+            None if entry.upload_time is None else entry.upload_time.isoformat() for entry in listed
+        ),
+        versions=None if versions is None else tuple(versions),
+    )
+
+
+def _flatten(hashes: Mapping[str, str]) -> FlatHashes:
+    # One string object per algorithm name instead of one per file.
+    return tuple(
+        text for algorithm, digest in hashes.items() for text in (sys.intern(algorithm), digest)
+    )
+
+
+_NO_HASHES: Mapping[str, str] = MappingProxyType({})
+
+
+def to_distributions(
+    files: PageFiles,
+    *,
+    index: str,
+    project: str | None,
+    local_dir: Path | None = None,
+) -> list[Distribution]:
+    """The usable files as distributions, in page order.
+
+    With ``project`` set, files of other projects are dropped (a simple page lists one
+    project); a flat index passes ``None`` and keeps everything. ``local_dir`` marks files
+    that live on the local disk, so their ``path`` is filled in.
+    """
+    result: list[Distribution] = []
+    append = result.append
+    wanted = canonicalize_name(project) if project is not None else None
+    for filename, url, hashes, requires_python, yanked, metadata, size, uploaded in zip(
+        files.filenames,
+        files.urls,
+        files.hashes,
+        files.requires_python,
+        files.yanked,
+        files.core_metadata,
+        files.sizes,
+        files.upload_times,
+        strict=True,
+    ):
+        parsed = parse_filename(filename)
+        if parsed is None or (wanted is not None and parsed.name != wanted):
+            continue
+        append(
+            Distribution(
+                filename=filename,
+                url=url,
+                index=index,
+                name=parsed.name,
+                version=parsed.version,
+                kind=parsed.kind,
+                tags=parsed.tags,
+                build_tag=parsed.build_tag,
+                requires_python=_requires_python(requires_python),
+                yanked=yanked,
+                hashes=_mapping(hashes),
+                size=size,
+                upload_time=None if uploaded is None else _upload_time(uploaded),
+                core_metadata=bool(metadata),
+                core_metadata_hashes=(
+                    _mapping(metadata) if isinstance(metadata, tuple) else _NO_HASHES
+                ),
+                path=None if local_dir is None else local_dir / filename,
+            )
+        )
+    return result
+
+
+def _mapping(hashes: FlatHashes) -> Mapping[str, str]:
+    if not hashes:
+        # One shared read-only mapping: a large lock holds some 70,000 distributions.
+        return _NO_HASHES
+    if len(hashes) == 2:
+        return {hashes[0]: hashes[1]}
+    return dict(zip(hashes[::2], hashes[1::2], strict=True))
+
+
+def _upload_time(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _requires_python(value: str | None) -> SpecifierSet | None:
+    # Some old uploads carry junk here; pip ignores such a value and so do we.
+    if not value or not value.strip():
+        return None
+    try:
+        return SpecifierSet(value)
+    except InvalidSpecifier:
+        return None
