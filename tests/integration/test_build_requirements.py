@@ -380,3 +380,60 @@ def test_diff_shows_a_change_of_build_requirements(project: Path, tmp_path: Path
     assert "build-requires-changed app - build requires -packaging-helper==1.0.0" in lines
     assert any(line.startswith("removed packaging-helper (build) 1.0.0") for line in lines)
     assert lines[-1] == "0 upgraded, 0 added, 1 removed, 1 build requires changed"
+
+
+GAP_UNIVERSE = {
+    "packages": {
+        # A Windows wheel and an sdist whose backend needs `helper`: elsewhere it is built.
+        "winwheel": {
+            "versions": {
+                "1.0.0": {"wheel_tags": ["py3-none-win_amd64"], "build_requires": ["helper"]}
+            }
+        },
+        "helper": {"versions": {"1.0.0": {}}},
+    }
+}
+
+
+def gap_project(directory: Path, extra: str = "") -> Path:
+    directory.mkdir()
+    (directory / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1"\nrequires-python = ">=3.8"\n'
+        'dependencies = ["winwheel"]\n' + extra + "\n"
+        '[[tool.ulock.index]]\nname = "default"\nurl = "./whl"\nformat = "flat"\ndefault = true\n'
+    )
+    write_flat_directory(GAP_UNIVERSE, directory / "whl")
+    return directory
+
+
+def test_gaps_in_the_declared_environments_get_build_pins(tmp_path: Path) -> None:
+    project = gap_project(
+        tmp_path / "declared",
+        "[tool.ulock]\nenvironments = [\"sys_platform == 'win32'\", \"sys_platform == 'linux'\"]",
+    )
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(tmp_path / "c")) == 0
+    (entry,) = read_lock(project / "pylock.toml").packages
+    # Linux has no wheel: the build is pinned there (and only there).
+    assert [str(pin) for pin in entry.build_requires] == ["helper==1.0.0"]
+
+
+def test_without_declared_environments_gaps_are_resolved_at_sync_and_reported(
+    tmp_path: Path, capsys
+) -> None:
+    project = gap_project(tmp_path / "open")
+    cache = tmp_path / "c"
+    assert run_ulock("lock", "--directory", str(project), "--cache-dir", str(cache)) == 0
+    (entry,) = read_lock(project / "pylock.toml").packages
+    assert entry.build_requires == ()  # no sdist was downloaded to lock exotic platforms
+    capsys.readouterr()
+    venv = tmp_path / "venv"
+    common = ("sync", "--directory", str(project), "--venv", str(venv), "--cache-dir", str(cache))
+    assert run_ulock(*common, "--frozen") == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "building winwheel: no wheel fits here and the lock pins no build of it" in err
+    assert "`helper`" in err
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import winwheel; print(winwheel.__version__)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert done.stdout.strip() == "1.0.0"

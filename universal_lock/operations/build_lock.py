@@ -1,9 +1,9 @@
 """Locking build environments: the project's and every sdist's build requirements, per fork.
 
-A *builder* is something ``ulock sync`` may have to build: the project itself (when it has
-``[build-system]``) and every entry with an sdist whose wheels leave part of its marker
-uncovered (a platform with no wheel builds from source). For each builder, the static build
-requirements (``[build-system].requires``; the PEP 517 default for a tree without one) are
+A *builder* is something ``ulock sync`` will have to build: the project itself (when it has
+``[build-system]``), every entry that has only an sdist, and every entry whose wheels leave a
+gap in the environments the project declares (see ``sdist_builders``). For each builder, the
+static build requirements (``[build-system].requires``; the PEP 517 default without one) are
 resolved by the universal resolver with the project's indexes, sources, overrides,
 constraints and policy, starting from the lock's fork regions. So a source chosen by marker or
 by extra (``torch`` from the cu124 index under ``--extra cu124``) applies to the build as it
@@ -83,15 +83,29 @@ async def sdist_builders(
     packages: Iterable[ResolvedPackage],
     regions: Sequence[MarkerTree],
     client: IndexClient,
+    *,
+    targets: MarkerTree | None,
 ) -> list[Builder]:
-    """A builder for each entry whose sdist may be built; reads each such sdist's
-    ``pyproject.toml`` (downloading the sdist, concurrently)."""
+    """A builder for each entry whose sdist will be built somewhere the lock is for; reads each
+    such sdist's ``pyproject.toml`` (from the cache, or downloading the sdist, concurrently).
+
+    An entry without wheels is always built. An entry with wheels is built where they leave
+    a gap, but only gaps inside ``targets`` (the machines the project declares: its
+    ``environments`` or required environments) count; with no declared targets the gaps are
+    exotic platforms and future Pythons, and locking them would download every large sdist
+    on each cold lock, so ``ulock sync`` resolves such a build when it happens (and says so).
+    """
     whole = FALSE
     for region in regions:
         whole = whole | region
     wanted: list[tuple[ResolvedPackage, Distribution, MarkerTree]] = []
     for package in packages:
+        has_wheels = any(dist.kind == "wheel" for dist in package.files)
+        if has_wheels and targets is None:
+            continue
         uncovered = uncovered_region(package) & whole
+        if has_wheels and targets is not None:
+            uncovered = uncovered & targets
         if uncovered.is_empty():
             continue
         sdist = next(dist for dist in package.files if dist.kind == "sdist")

@@ -5,9 +5,12 @@ build environment gets the wheels its ``build-requires`` pins name for this envi
 these extras and groups (``lockfile.select_build_environment``), fetched and verified like
 every other locked file. Before they are installed, the entry's static build requirements are
 checked against the pins: one the pins do not satisfy means the lock is stale (or was made
-without build pins), and the build stops with what to do. What a backend asks for at build
-time (``get_requires_for_build_wheel``) and the pins do not cover is resolved from the
-project's indexes, and sync says so.
+without build pins), and the build stops with what to do. The exception is an entry with
+wheels that the lock pins no build for: its wheels cover the environments the project
+declares (or it declares none, see ``build_lock.sdist_builders``), and this machine is
+outside them; its build requirements are resolved like dynamic ones. What a backend asks
+for at build time (``get_requires_for_build_wheel``) and the pins do not cover is resolved
+from the project's indexes, and sync says so.
 """
 
 from __future__ import annotations
@@ -97,7 +100,13 @@ class LockedBuildRequirements:
     async def __call__(self, requirements: Sequence[Requirement], *, dynamic: bool) -> list[Path]:
         unmet = unmet_requirements(requirements, self._pins, self._context.environment)
         if dynamic:
-            return await self._unpinned(unmet) if unmet else []
+            return await self._unpinned(unmet, "its build backend asked for") if unmet else []
+        if unmet and not self._entry.build_requires and self._entry.wheels:
+            # Wheels cover the environments the lock was made for; this one is outside them
+            # (the lock pins builds only where the project says it runs).
+            return await self._unpinned(
+                unmet, "no wheel fits here and the lock pins no build of it; it needs"
+            )
         if unmet:
             raise StaleBuildRequirements(
                 self._stale(unmet),
@@ -122,11 +131,11 @@ class LockedBuildRequirements:
         )
         return [files[request.file.name] for request in requests]
 
-    async def _unpinned(self, unmet: Sequence[Requirement]) -> list[Path]:
+    async def _unpinned(self, unmet: Sequence[Requirement], why: str) -> list[Path]:
         listed = ", ".join(f"`{requirement}`" for requirement in unmet)
         self._report(
-            f"building {self._entry.name}: its build backend asked for {listed}, which the "
-            "lock does not pin; resolving them from the project's indexes"
+            f"building {self._entry.name}: {why} {listed}, which the lock does not pin; "
+            "resolving them from the project's indexes"
         )
         return list(await self._fallback(unmet))
 
