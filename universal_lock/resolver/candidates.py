@@ -21,7 +21,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from universal_lock.index import Distribution
-from universal_lock.solver import FULL
+from universal_lock.solver import FULL, contains
 
 PrereleaseMode = Literal[
     "disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"
@@ -121,8 +121,11 @@ def ordered(
     none inside ``allowed``: a range that only pre-releases satisfy is an unsatisfiable
     range, not an opt-in.
     """
-    inside = [entry for entry in versions if entry.version in allowed]
-    inside = [entry for entry in inside if not entry.yanked or entry.version in yanked_pins]
+    inside = [
+        entry
+        for entry in versions
+        if contains(allowed, entry.version) and (not entry.yanked or entry.version in yanked_pins)
+    ]
     has_final = any(not entry.version.is_prerelease for entry in versions)
     finals = [entry for entry in inside if not entry.version.is_prerelease]
     allow_pre = {

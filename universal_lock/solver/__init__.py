@@ -3,9 +3,10 @@
 See docs/solver.md. The public surface: ``Solver`` and its step results
 (``NeedsVersion``, ``NeedsDependencies``, ``Solved``, ``Failed``), the
 ``Provider`` protocol with ``solve``/``drive``, ``explain`` for failures, and
-the range helpers (``parse_range``, ``exact``, ``FULL``, ``EMPTY``).
+the range helpers (``parse_range``, ``exact``, ``contains``, ``FULL``, ``EMPTY``).
 """
 
+from universal_lock.solver._memo import contains
 from universal_lock.solver.incompatibility import (
     Cause,
     DependencyCause,
@@ -72,6 +73,7 @@ __all__ = [
     "answer",
     "candidate_priority",
     "coerce_range",
+    "contains",
     "default_priority",
     "drive",
     "exact",

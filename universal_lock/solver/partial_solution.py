@@ -17,7 +17,7 @@ from packaging.version import Version
 
 from universal_lock.solver.incompatibility import Incompatibility
 from universal_lock.solver.ranges import exact
-from universal_lock.solver.terms import Relation, Term, nothing_known
+from universal_lock.solver.terms import Relation, Term
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,27 +152,34 @@ class PartialSolution:
 
     def satisfies(self, term: Term) -> bool:
         """Whether the current assignments make ``term`` true."""
-        summary = self.summary(term.package)
-        return (summary or nothing_known(term.package)).satisfies(term)
+        items = self._by_package.get(term.package)
+        if items is None:
+            # Nothing known allows every outcome: only a negative term over no versions holds.
+            return not term.positive and term.versions.is_empty
+        return items[-1].accumulated.satisfies(term)
 
     def relation(self, incompatibility: Incompatibility) -> tuple[Relation, Term | None]:
         """SATISFIED, CONTRADICTED or INCONCLUSIVE, with the unsatisfied term if almost satisfied.
 
         For INCONCLUSIVE the term is None when two or more terms are inconclusive.
         """
+        by_package = self._by_package
         unsatisfied: Term | None = None
         for term in incompatibility.terms:
-            summary = self.summary(term.package) or nothing_known(term.package)
-            relation = summary.relation(term)
-            if relation is Relation.CONTRADICTED:
-                return Relation.CONTRADICTED, None
-            if relation is Relation.INCONCLUSIVE:
+            items = by_package.get(term.package)
+            if items is not None:
+                relation = items[-1].accumulated.relation(term)
+            else:
+                relation = _relation_to_nothing_known(term)
+            if relation is _CONTRADICTED:
+                return _CONTRADICTED, None
+            if relation is _INCONCLUSIVE:
                 if unsatisfied is not None:
-                    return Relation.INCONCLUSIVE, None
+                    return _INCONCLUSIVE, None
                 unsatisfied = term
         if unsatisfied is None:
             return Relation.SATISFIED, None
-        return Relation.INCONCLUSIVE, unsatisfied
+        return _INCONCLUSIVE, unsatisfied
 
     def satisfier(self, incompatibility: Incompatibility) -> Satisfier:
         """The earliest assignment after which ``incompatibility`` is satisfied.
@@ -199,6 +206,20 @@ class PartialSolution:
             earlier = _first_satisfying(items, own_term, position, extra=satisfier.term)
             previous_level = max(previous_level, items[earlier].level)
         return Satisfier(assignment=satisfier, previous_level=previous_level)
+
+
+_CONTRADICTED, _INCONCLUSIVE = Relation.CONTRADICTED, Relation.INCONCLUSIVE
+
+
+def _relation_to_nothing_known(term: Term) -> Relation:
+    """``nothing_known(term.package).relation(term)``, without building the term.
+
+    Knowing nothing allows every outcome, so a term over no versions is decided (a positive
+    one is false, a negative one true) and any other term is inconclusive.
+    """
+    if not term.versions.is_empty:
+        return _INCONCLUSIVE
+    return _CONTRADICTED if term.positive else Relation.SATISFIED
 
 
 def _first_satisfying(

@@ -15,6 +15,7 @@ from packaging.ranges import VersionRange
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from universal_lock.solver._memo import contains
 from universal_lock.solver.ranges import single_version
 from universal_lock.solver.state import (
     Dependencies,
@@ -101,7 +102,7 @@ def candidate_priority(
     out of versions soonest); the name makes ties deterministic.
     """
     pinned = direct or single_version(versions) is not None
-    count = sum(1 for version in candidates if version in versions)
+    count = sum(1 for version in candidates if contains(versions, version))
     return (0 if pinned else 1, count, package)
 
 

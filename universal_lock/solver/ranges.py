@@ -21,6 +21,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from universal_lock.errors import InvalidRequirementData
+from universal_lock.solver._memo import singleton
 
 #: Every version (pre-releases included, no arbitrary strings).
 FULL: VersionRange = VersionRange.full(admit_arbitrary=False, prereleases=True)
@@ -32,8 +33,12 @@ _OPERATOR_RANK = {"===": 0, "==": 1, "~=": 2, ">=": 3, ">": 4, "<=": 5, "<": 6, 
 
 
 def exact(version: Version) -> VersionRange:
-    """The set holding exactly ``version`` (not its local variants)."""
-    return VersionRange.singleton(version, prereleases=True)
+    """The set holding exactly ``version`` (not its local variants).
+
+    The same object each time for the same ``Version`` object (see ``_memo``), so that
+    the solver's identity memos recognise a decision made again after a backjump.
+    """
+    return singleton(version)
 
 
 def parse_version(package: str, text: str) -> Version:

@@ -25,6 +25,7 @@ from packaging.ranges import VersionRange
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from universal_lock.solver._memo import contains
 from universal_lock.solver.incompatibility import (
     DependencyCause,
     Incompatibility,
@@ -191,7 +192,7 @@ class Solver:
             self._propagate = [package]
             return
         version = coerce_version(package, version)
-        if version not in request.versions:
+        if not contains(request.versions, version):
             raise ValueError(
                 f"{package}=={version} is outside the range the solver asked for "
                 f"({request.versions!r})"
@@ -202,7 +203,7 @@ class Solver:
                 (
                     found
                     for shared, found in self._known_ranges.get(package, ())
-                    if version in shared
+                    if contains(shared, version)
                 ),
                 None,
             )
@@ -344,7 +345,7 @@ class Solver:
         solution = self._solution
         if not any(
             all(
-                version in t.versions if t.package == package else solution.satisfies(t)
+                contains(t.versions, version) if t.package == package else solution.satisfies(t)
                 for t in incompatibility.terms
             )
             for incompatibility in dependencies
@@ -378,8 +379,10 @@ class Solver:
         while changed:
             package = changed.pop()
             incompatibilities = self._incompatibilities.get(package, [])
-            # Newest first: learned incompatibilities are more general.
-            for incompatibility in reversed(list(incompatibilities)):
+            # Newest first: learned incompatibilities are more general. (Iterating the
+            # list itself is safe: it only grows, by a learned incompatibility, right
+            # before the loop breaks.)
+            for incompatibility in reversed(incompatibilities):
                 if incompatibility in contradicted:
                     continue
                 relation, unsatisfied = solution.relation(incompatibility)

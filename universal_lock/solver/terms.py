@@ -10,12 +10,19 @@ contradiction are plain set operations on ``VersionRange`` values.
 from __future__ import annotations
 
 import enum
-import functools
 from dataclasses import dataclass
 
 from packaging.ranges import VersionRange
 from packaging.version import Version
 
+from universal_lock.solver._memo import (
+    contains,
+    difference,
+    intersection,
+    is_disjoint,
+    is_subset,
+    union,
+)
 from universal_lock.solver.ranges import EMPTY, format_range
 
 
@@ -25,6 +32,13 @@ class Relation(enum.Enum):
     SATISFIED = "satisfied"
     CONTRADICTED = "contradicted"
     INCONCLUSIVE = "inconclusive"
+
+
+SATISFIED, CONTRADICTED, INCONCLUSIVE = (
+    Relation.SATISFIED,
+    Relation.CONTRADICTED,
+    Relation.INCONCLUSIVE,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,12 +64,12 @@ class Term:
     def intersect(self, other: Term) -> Term:
         """The term true exactly when both are (same package)."""
         if self.positive and other.positive:
-            return self._with(self.versions & other.versions, positive=True)
+            return self._with(intersection(self.versions, other.versions), positive=True)
         if self.positive:
-            return self._with(self.versions - other.versions, positive=True)
+            return self._with(difference(self.versions, other.versions), positive=True)
         if other.positive:
-            return self._with(other.versions - self.versions, positive=True)
-        return self._with(self.versions | other.versions, positive=False)
+            return self._with(difference(other.versions, self.versions), positive=True)
+        return self._with(union(self.versions, other.versions), positive=False)
 
     def union(self, other: Term) -> Term:
         """The term true exactly when either is (same package)."""
@@ -69,33 +83,52 @@ class Term:
         """Whether ``other`` must be true whenever this term is (``self ⊆ other``)."""
         if self.positive:
             if self.exact_version is not None:
-                return (self.exact_version in other.versions) == other.positive
+                return contains(other.versions, self.exact_version) == other.positive
             if other.positive:
-                return _is_subset(self.versions, other.versions)
-            return _is_disjoint(self.versions, other.versions)
+                return is_subset(self.versions, other.versions)
+            return is_disjoint(self.versions, other.versions)
         if other.positive:
             return False  # "not selected" satisfies self but not other
-        return _is_subset(other.versions, self.versions)
+        return is_subset(other.versions, self.versions)
 
     def contradicts(self, other: Term) -> bool:
         """Whether ``other`` must be false whenever this term is true."""
         if self.positive:
             if self.exact_version is not None:
-                return (self.exact_version in other.versions) != other.positive
+                return contains(other.versions, self.exact_version) != other.positive
             if other.positive:
-                return _is_disjoint(self.versions, other.versions)
-            return _is_subset(self.versions, other.versions)
+                return is_disjoint(self.versions, other.versions)
+            return is_subset(self.versions, other.versions)
         if other.positive:
-            return _is_subset(other.versions, self.versions)
+            return is_subset(other.versions, self.versions)
         return False  # both allow "not selected"
 
     def relation(self, other: Term) -> Relation:
-        """How this term (as the known facts) relates to ``other``."""
-        if self.satisfies(other):
-            return Relation.SATISFIED
-        if self.contradicts(other):
-            return Relation.CONTRADICTED
-        return Relation.INCONCLUSIVE
+        """How this term (as the known facts) relates to ``other``.
+
+        SATISFIED when ``self ⊆ other``, else CONTRADICTED when they are disjoint,
+        else INCONCLUSIVE. The hottest call of unit propagation, so each case asks
+        only the set questions it needs, through the identity memos.
+        """
+        if self.positive:
+            if self.exact_version is not None:
+                inside = contains(other.versions, self.exact_version)
+                return SATISFIED if inside == other.positive else CONTRADICTED
+            if other.positive:
+                if is_subset(self.versions, other.versions):
+                    return SATISFIED
+                if is_disjoint(self.versions, other.versions):
+                    return CONTRADICTED
+                return INCONCLUSIVE
+            if is_disjoint(self.versions, other.versions):
+                return SATISFIED
+            if is_subset(self.versions, other.versions):
+                return CONTRADICTED
+            return INCONCLUSIVE
+        if other.positive:
+            # "not selected" is allowed by self and excluded by other: never satisfied.
+            return CONTRADICTED if is_subset(other.versions, self.versions) else INCONCLUSIVE
+        return SATISFIED if is_subset(other.versions, self.versions) else INCONCLUSIVE
 
     def _with(self, versions: VersionRange, *, positive: bool) -> Term:
         return Term(package=self.package, versions=versions, positive=positive)
@@ -103,19 +136,6 @@ class Term:
     def __str__(self) -> str:
         text = f"{self.package}{format_range(self.versions)}"
         return text if self.positive else f"not {text}"
-
-
-# The same pairs of ranges are compared over and over (a dependency range
-# against the summaries it meets after every backjump); interval algebra costs
-# far more than hashing two ranges.
-@functools.lru_cache(maxsize=1 << 16)
-def _is_subset(inner: VersionRange, outer: VersionRange) -> bool:
-    return inner.is_subset(outer)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _is_disjoint(first: VersionRange, second: VersionRange) -> bool:
-    return first.is_disjoint(second)
 
 
 def nothing_known(package: str) -> Term:
