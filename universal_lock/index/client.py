@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Coroutine, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
@@ -51,6 +52,8 @@ from universal_lock.index.transport import Transport
 _log = logging.getLogger(__name__)
 PageResult = ProjectPage | NotFound | Unavailable
 LOCAL_INDEX = ""
+#: The ``index`` of a distribution that a ``url`` source names.
+URL_INDEX = "<url>"
 """The ``index`` of a ``Distribution`` made from a local path (it came from no index)."""
 
 
@@ -168,6 +171,59 @@ class IndexClient:
             hashes={"sha256": file_sha256(resolved)},
             size=resolved.stat().st_size,
             path=resolved,
+        )
+
+    async def url_file(self, url: str) -> Distribution | Unavailable:
+        """A distribution for a wheel or sdist at a URL (a ``url`` source).
+
+        The file is downloaded once and kept in the cache by its sha256; the URL's hash is
+        remembered, so a relock downloads nothing. A ``#sha256=`` fragment is checked.
+        """
+        bare, _, fragment = url.partition("#")
+        expected = fragment.removeprefix("sha256=") if fragment.startswith("sha256=") else None
+        filename = unquote(urlsplit(bare).path.rsplit("/", 1)[-1])
+        shown = redact_url(bare)
+        parsed = parse_filename(filename)
+        if parsed is None:
+            raise InputError(
+                f"`{shown}` does not name a wheel or an sdist (`NAME-VERSION.tar.gz`), so its "
+                "version is unknown",
+                hint="point the source at a file whose name carries the version",
+            )
+        key = "url-" + hashlib.sha256(bare.encode()).hexdigest()
+        remembered = self._cache.read_metadata(key)
+        sha256: str | None = None
+        size: int | None = None
+        if remembered is not None:
+            sha256, _, size_text = remembered.decode().partition(" ")
+            size = int(size_text)
+            if self._cache.cached_file(sha256, filename) is None or (
+                expected is not None and expected != sha256
+            ):
+                sha256 = None
+        if sha256 is None:
+            probe = Distribution(
+                filename=filename, url=bare, index=URL_INDEX, name=parsed.name,
+                version=parsed.version, kind=parsed.kind,
+                hashes={"sha256": expected} if expected else {},
+            )  # fmt: skip
+            path = await self._file(probe)
+            if isinstance(path, Unavailable):
+                return path
+            sha256 = await asyncio.to_thread(file_sha256, path)
+            size = path.stat().st_size
+            self._cache.write_metadata(key, f"{sha256} {size}".encode())
+        return Distribution(
+            filename=filename,
+            url=bare,
+            index=URL_INDEX,
+            name=parsed.name,
+            version=parsed.version,
+            kind=parsed.kind,
+            tags=parsed.tags,
+            build_tag=parsed.build_tag,
+            hashes={"sha256": sha256},
+            size=size,
         )
 
     # -- prefetch -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 from universal_lock.index.auth import Credentials, host_key, redact_url
 from universal_lock.index.config import IndexSettings
@@ -96,7 +97,10 @@ class Transport:
         return self._session
 
     def _auth_headers(self, url: str) -> dict[str, str]:
-        # Sent as a header, which aiohttp drops when a redirect leaves the origin.
+        # Sent as a header, which aiohttp drops when a redirect leaves the origin. A URL that
+        # carries its own userinfo (a `url` source with a token) is sent with that instead.
+        if "@" in urlsplit(url).netloc:
+            return {}
         key = host_key(url)
         credentials = self._credentials.get(key) if key else None
         if credentials is None:

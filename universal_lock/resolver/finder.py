@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from packaging.utils import canonicalize_name
+
 from universal_lock.errors import InputError
-from universal_lock.index import CoreMetadata, Distribution, IndexClient, Unavailable
+from universal_lock.index import CoreMetadata, Distribution, IndexClient, OfflineMiss, Unavailable
 from universal_lock.resolver.model import SourceRef
 
 
@@ -43,10 +45,16 @@ class IndexFinder:
         if source.kind == "path":
             assert source.path is not None
             return [self._client.local_file(source.path)]
-        raise InputError(
-            f"`{name}` comes from a URL source, which ulock cannot lock yet",
-            hint="download the file next to the project and use a `path` source",
-        )
+        assert source.url is not None
+        found = await self._client.url_file(source.url)
+        if isinstance(found, Unavailable):
+            raise OfflineMiss(found.what)
+        if found.name != canonicalize_name(name):
+            raise InputError(
+                f"the `url` source of `{name}` names a file of `{found.name}`: `{found.filename}`",
+                hint="point the source at a file of this package",
+            )
+        return [found]
 
     async def metadata(self, dist: Distribution) -> CoreMetadata | Unavailable:
         return await self._client.metadata(dist)

@@ -16,7 +16,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from universal_lock.index import Distribution
+from universal_lock.index import Distribution, redact_url
 from universal_lock.markers import TRUE, MarkerTree
 from universal_lock.resolver.candidates import Policy
 from universal_lock.resolver.requirements import Scoped
@@ -39,7 +39,7 @@ class SourceRef:
             return f"index `{self.index}`"
         if self.kind == "path":
             return f"path `{self.path}`"
-        return f"URL `{self.url}`"
+        return f"URL `{redact_url(self.url or '')}`"
 
 
 DEFAULT_SOURCE = SourceRef(kind="default")
