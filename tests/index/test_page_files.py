@@ -16,7 +16,7 @@ from packaging.utils import canonicalize_name
 
 from universal_lock.index.cache import CachedPage, DiskCache
 from universal_lock.index.entries import FileEntry, parse_filename
-from universal_lock.index.page_files import PageFiles, columns_of, to_distributions
+from universal_lock.index.page_files import FileHashes, PageFiles, columns_of, to_distributions
 from universal_lock.index.parse_json import parse_json_page
 
 _FILENAMES = st.sampled_from(
@@ -152,3 +152,35 @@ def test_columns_of_different_lengths_are_refused() -> None:
     columns[1] = ()  # one column shorter than the others
     with pytest.raises(ValueError, match="one length"):
         PageFiles.from_tuple(tuple(columns))
+
+
+@given(_HASHES)
+def test_file_hashes_behave_as_the_dict_they_replace(hashes: dict[str, str]) -> None:
+    (flat,) = columns_of([FileEntry(filename="demo-1.0.tar.gz", url="u", hashes=hashes)]).hashes
+    mapping = FileHashes(flat)
+    assert mapping == hashes and dict(mapping) == hashes
+    assert len(mapping) == len(hashes) and list(mapping) == list(hashes)
+    assert mapping.get("sha256") == hashes.get("sha256")
+    with pytest.raises(KeyError):
+        mapping["sha1"]
+    (dist,) = to_distributions(
+        columns_of([FileEntry(filename="demo-1.0.tar.gz", url="u", hashes=hashes)]),
+        index="i",
+        project="demo",
+    )
+    assert dist.sha256 == hashes.get("sha256") and dist.hashes == hashes
+
+
+def test_the_wheels_and_sdist_of_one_release_share_one_version_object() -> None:
+    entries = [
+        FileEntry(filename=name, url=f"https://files.example/{name}")
+        for name in (
+            "demo-1.0.tar.gz",
+            "demo-1.0-py3-none-any.whl",
+            "demo-1.0-cp312-cp312-win_amd64.whl",
+            "demo-2.0.tar.gz",
+        )
+    ]
+    dists = to_distributions(columns_of(entries), index="i", project="demo")
+    assert len({id(dist.version) for dist in dists[:3]}) == 1
+    assert str(dists[3].version) == "2.0"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from types import MappingProxyType
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from universal_lock.index.entries import FileEntry, parse_filename
 from universal_lock.index.models import Distribution
@@ -123,6 +124,35 @@ def _flatten(hashes: Mapping[str, str]) -> FlatHashes:
 _NO_HASHES: Mapping[str, str] = MappingProxyType({})
 
 
+class FileHashes(Mapping[str, str]):
+    """A file's hashes, read-only, over the flat tuple the cache stores.
+
+    A large lock holds some 80,000 distributions, nearly all with one hash; this wrapper and
+    its tuple take about 100 bytes, a one-item dict about 180.
+    """
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, flat: FlatHashes) -> None:
+        self._flat = flat
+
+    def __getitem__(self, algorithm: str) -> str:
+        flat = self._flat
+        for position in range(0, len(flat), 2):
+            if flat[position] == algorithm:
+                return flat[position + 1]
+        raise KeyError(algorithm)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._flat[::2])
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    def __repr__(self) -> str:
+        return f"FileHashes({dict(self)!r})"
+
+
 def to_distributions(
     files: PageFiles,
     *,
@@ -139,6 +169,7 @@ def to_distributions(
     result: list[Distribution] = []
     append = result.append
     wanted = canonicalize_name(project) if project is not None else None
+    versions: dict[Version, Version] = {}
     for filename, url, hashes, requires_python, yanked, metadata, size, uploaded in zip(
         files.filenames,
         files.urls,
@@ -153,13 +184,16 @@ def to_distributions(
         parsed = parse_filename(filename)
         if parsed is None or (wanted is not None and parsed.name != wanted):
             continue
+        # The wheels and the sdist of one release share one Version object (its parse
+        # caches can only share it between wheels).
+        version = versions.setdefault(parsed.version, parsed.version)
         append(
             Distribution(
                 filename=filename,
                 url=url,
                 index=index,
                 name=parsed.name,
-                version=parsed.version,
+                version=version,
                 kind=parsed.kind,
                 tags=parsed.tags,
                 build_tag=parsed.build_tag,
@@ -179,12 +213,8 @@ def to_distributions(
 
 
 def _mapping(hashes: FlatHashes) -> Mapping[str, str]:
-    if not hashes:
-        # One shared read-only mapping: a large lock holds some 70,000 distributions.
-        return _NO_HASHES
-    if len(hashes) == 2:
-        return {hashes[0]: hashes[1]}
-    return dict(zip(hashes[::2], hashes[1::2], strict=True))
+    # No hashes: one shared read-only mapping for every such file.
+    return FileHashes(hashes) if hashes else _NO_HASHES
 
 
 def _upload_time(text: str) -> datetime | None:
