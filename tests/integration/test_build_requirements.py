@@ -17,6 +17,7 @@ from packaging.tags import Tag
 
 from tests.support.builder import write_flat_directory
 from tests.support.cli import run_ulock
+from tests.support.inline_backend import PREAMBLE, WHEEL_WRITER
 from tests.support.oracle import environment
 from universal_lock.lockfile import read_lock, select_build_environment
 
@@ -76,44 +77,28 @@ torch = [
 """
 
 # Records the torch the build environment had: `app.BUILT_WITH_TORCH`.
-BACKEND = """
-import base64, hashlib, os, zipfile
+BACKEND = (
+    PREAMBLE
+    + 'NAME, VERSION = "app", "0.1"\n'
+    + WHEEL_WRITER
+    + r"""
 
-NAME, VERSION = "app", "0.1"
-
-
-def _wheel(directory):
+def _recording_wheel(directory):
     import packaging_helper  # a second build requirement, to see that every pin is installed
     import torch
 
-    filename = NAME + "-" + VERSION + "-py3-none-any.whl"
-    dist_info = NAME + "-" + VERSION + ".dist-info"
-    module = "__version__ = %r\\nBUILT_WITH_TORCH = %r\\n" % (VERSION, torch.__version__)
-    members = {"app/__init__.py": module.encode()}
-    members[dist_info + "/METADATA"] = (
-        "Metadata-Version: 2.1\\nName: " + NAME + "\\nVersion: " + VERSION + "\\n"
-    ).encode()
-    members[dist_info + "/WHEEL"] = (
-        b"Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"
-    )
-    lines = []
-    for path, data in members.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        lines.append(path + ",sha256=" + digest + "," + str(len(data)) + "\\n")
-    members[dist_info + "/RECORD"] = ("".join(lines) + dist_info + "/RECORD,,\\n").encode()
-    with zipfile.ZipFile(os.path.join(directory, filename), "w") as archive:
-        for path, data in members.items():
-            archive.writestr(path, data)
-    return filename
+    module = "__version__ = %r\nBUILT_WITH_TORCH = %r\n" % (VERSION, torch.__version__)
+    return _wheel(directory, {"app/__init__.py": module.encode()})
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    return _wheel(wheel_directory)
+    return _recording_wheel(wheel_directory)
 
 
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
-    return _wheel(wheel_directory)
+    return _recording_wheel(wheel_directory)
 """
+)
 
 
 @pytest.fixture

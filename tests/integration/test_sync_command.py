@@ -18,6 +18,7 @@ import pytest
 from tests.integration.test_pylock_installers import tools  # noqa: F401 - the shared fixture
 from tests.support.builder import write_flat_directory
 from tests.support.cli import run_ulock as run
+from tests.support.inline_backend import PREAMBLE, WHEEL_WRITER
 
 FLAT_DEFAULT = """
 [[tool.ulock.index]]
@@ -256,32 +257,11 @@ def test_locked_fails_on_a_stale_lock_and_plain_sync_relocks(
     assert versions_in(project / ".venv", "alpha", "gamma") == {"alpha": None, "gamma": "0.3.0"}
 
 
-BACKEND = r"""
-import base64, hashlib, os, zipfile
-
-NAME, VERSION = "demo", "0.1"
-
-
-def _wheel(directory, members):
-    filename = NAME + "-" + VERSION + "-py3-none-any.whl"
-    dist_info = NAME + "-" + VERSION + ".dist-info"
-    members = dict(members)
-    members[dist_info + "/METADATA"] = (
-        "Metadata-Version: 2.1\nName: " + NAME + "\nVersion: " + VERSION + "\n"
-    ).encode()
-    members[dist_info + "/WHEEL"] = (
-        b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    )
-    lines = []
-    for path, data in members.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        lines.append(path + ",sha256=" + digest + "," + str(len(data)) + "\n")
-    members[dist_info + "/RECORD"] = ("".join(lines) + dist_info + "/RECORD,,\n").encode()
-    with zipfile.ZipFile(os.path.join(directory, filename), "w") as archive:
-        for path, data in members.items():
-            archive.writestr(path, data)
-    return filename
-
+BACKEND = (
+    PREAMBLE
+    + 'NAME, VERSION = "demo", "0.1"\n'
+    + WHEEL_WRITER
+    + r"""
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     with open(os.path.join("src", "demo", "__init__.py"), "rb") as source:
@@ -291,6 +271,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
     return _wheel(wheel_directory, {"demo.pth": (os.path.abspath("src") + "\n").encode()})
 """
+)
 
 
 def test_the_project_is_installed_editable_unless_no_editable(tmp_path: Path, capsys) -> None:
