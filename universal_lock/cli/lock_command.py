@@ -36,15 +36,17 @@ def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
     ] = None,
 ) -> None:
     """Resolve the project for every environment it supports and write pylock.toml."""
-    console = stderr_console()
     if check:
         from universal_lock.operations.check import is_current
 
+        # Plain lines without rich: `--check` runs in hooks and CI, where start-up is the cost.
         if is_current(directory, output):
-            console.print("the lock is up to date", highlight=False)
+            print("the lock is up to date", file=sys.stderr)
             return
-        console.print("the lock is missing or out of date with pyproject.toml", highlight=False)
+        print("the lock is missing or out of date with pyproject.toml", file=sys.stderr)
         sys.exit(1)
+
+    console = stderr_console()
 
     from packaging.utils import canonicalize_name
     from rich.markup import escape

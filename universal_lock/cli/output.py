@@ -1,16 +1,24 @@
-"""Consoles and progress for the commands: stderr for people, NO_COLOR honoured, bars on a TTY."""
+"""Consoles and progress for the commands: stderr for people, NO_COLOR honoured, bars on a TTY.
+
+rich is imported when a console is first made, not when a command module is imported, so a
+command that prints nothing through rich (``ulock lock --check``) does not pay for it.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def stderr_console() -> Console:
     """The console for messages and progress (never data)."""
+    from rich.console import Console
+
     return Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False)
 
 

@@ -1,0 +1,45 @@
+"""Start-up: `ulock lock --check` loads only what a fingerprint comparison needs.
+
+`--check` runs in pre-commit hooks and CI on every change, so its cost is its imports. It must
+not load the resolver, the solver, the index client, aiohttp or rich (typer, and the pydantic
+typer builds its option parsers with, cannot be avoided).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "torch-multiplatform"
+
+_PROBE = """
+import sys
+sys.argv = ["ulock", "lock", "--check", "--directory", sys.argv[1]]
+from universal_lock.cli import main
+code = 0
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+heavy = ("rich", "aiohttp", "universal_lock.resolver", "universal_lock.solver",
+         "universal_lock.index.client", "universal_lock.operations.lock")
+print(code, sorted(name for name in heavy if name in sys.modules), file=sys.stdout)
+"""
+
+
+@pytest.mark.parametrize("current", [True, False])
+def test_check_imports_nothing_heavy(tmp_path: Path, current: bool) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project)
+    if not current:
+        (project / "pylock.toml").unlink()
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(project)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split(" ", 1) == ["0" if current else "1", "[]\n"]
+    expected = "up to date" if current else "missing or out of date"
+    assert expected in done.stderr
