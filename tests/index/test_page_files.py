@@ -106,7 +106,9 @@ def test_distributions_read_back_from_the_cache_say_what_the_page_said(
     assert [_said(dist) for dist in flat] == [_expected(entry) for entry in usable]
     for dist in flat:
         parsed = parse_filename(dist.filename)
-        assert parsed is not None and (dist.name, dist.version) == (parsed.name, parsed.version)
+        assert parsed is not None
+        said = (dist.name, dist.version, dist.kind, dist.tags, dist.build_tag)
+        assert said == (parsed.name, parsed.version, parsed.kind, parsed.tags, parsed.build_tag)
         assert dist.index == "flat" and dist.path is None
 
     demo = to_distributions(read.files, index="main", project="Demo")

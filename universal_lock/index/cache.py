@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import packaging
 from packaging.utils import NormalizedName
 
 from universal_lock.index.page_files import PageFiles
@@ -33,7 +34,8 @@ from universal_lock.index.page_files import PageFiles
 _PAGES = "simple-v2"
 # What a page entry starts with; an entry written by another format (or by a Python whose
 # marshal differs) is a miss and is fetched again.
-_PAGE_FORMAT = f"ulock-page-1/marshal-{marshal.version}"
+# Filenames are stored parsed, so the packaging release that parsed them is part of the format.
+_PAGE_FORMAT = f"ulock-page-2/marshal-{marshal.version}/packaging-{packaging.__version__}"
 _METADATA = "metadata-v1"
 _FILES = "files-v1"
 

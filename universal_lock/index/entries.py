@@ -89,6 +89,19 @@ def _tags(text: str) -> frozenset[Tag]:
     return frozenset(parse_tag(text))
 
 
+def wheel_tags(text: str) -> frozenset[Tag]:
+    """The tags of a wheel's ``python-abi-platform`` text (shared by the wheels that have it)."""
+    return _tags(text)
+
+
+def wheel_tag_text(filename: str) -> str:
+    """The ``python-abi-platform`` part of a wheel's filename (the last three fields)."""
+    stem, _sep, platform = filename.removesuffix(".whl").rpartition("-")
+    stem, _sep, abi = stem.rpartition("-")
+    _stem, _sep, python = stem.rpartition("-")
+    return f"{python}-{abi}-{platform}"
+
+
 def parse_upload_time(value: object) -> datetime | None:
     """PEP 700 ``upload-time`` (ISO 8601, ``Z`` suffix); ``None`` when absent or unreadable."""
     if not isinstance(value, str):

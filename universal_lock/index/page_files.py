@@ -21,16 +21,21 @@ from pathlib import Path
 from types import MappingProxyType
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
+from packaging.tags import Tag
+from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
-from universal_lock.index.entries import FileEntry, parse_filename
+from universal_lock.index.entries import FileEntry, parse_filename, wheel_tag_text, wheel_tags
 from universal_lock.index.models import Distribution
 
 FlatHashes = tuple[str, ...]
 """Hashes as ``(algorithm, digest, algorithm, digest, ...)``: a tuple marshals far faster than a
 dict, and most files have exactly one pair."""
-Column = tuple[str | int | bool | FlatHashes | None, ...]
+BuildTag = tuple[int, str] | tuple[()]
+ParsedName = tuple[str, str, str, str, BuildTag]
+"""What a filename says, parsed once when the page is fetched: ``(name, version, kind, tags,
+build tag)`` with the version and the wheel's tag triple as text (``""`` for an sdist)."""
+Column = tuple[str | int | bool | FlatHashes | ParsedName | None, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,7 +43,8 @@ class PageFiles:
     """The files of one page, field by field (the i-th item of each tuple is the i-th file).
 
     ``core_metadata`` holds ``False``, ``True`` or the metadata file's hashes (flattened);
-    ``upload_times`` ISO 8601 text; ``versions`` the PEP 700 list when the page had one.
+    ``upload_times`` ISO 8601 text; ``parsed`` what each filename says, or ``None`` for a file
+    that cannot be used; ``versions`` the PEP 700 list when the page had one.
     """
 
     filenames: tuple[str, ...] = ()
@@ -49,6 +55,7 @@ class PageFiles:
     core_metadata: tuple[bool | FlatHashes, ...] = ()
     sizes: tuple[int | None, ...] = ()
     upload_times: tuple[str | None, ...] = ()
+    parsed: tuple[ParsedName | None, ...] = ()
     versions: tuple[str, ...] | None = None
 
     def as_tuple(self) -> tuple[Column | None, ...]:
@@ -62,13 +69,14 @@ class PageFiles:
             self.core_metadata,
             self.sizes,
             self.upload_times,
+            self.parsed,
             self.versions,
         )
 
     @classmethod
     def from_tuple(cls, values: tuple[object, ...]) -> PageFiles:
         """Inverse of ``as_tuple``; ``ValueError`` if the shape is wrong (a damaged entry)."""
-        if len(values) != 9:
+        if len(values) != 10:
             raise ValueError("not a page's files")
         *columns, versions = values
         lengths = {len(column) if isinstance(column, tuple) else -1 for column in columns}
@@ -87,6 +95,7 @@ class PageFiles:
             core_metadata=values[5],  # type: ignore[arg-type]
             sizes=values[6],  # type: ignore[arg-type]
             upload_times=values[7],  # type: ignore[arg-type]
+            parsed=values[8],  # type: ignore[arg-type]
             versions=versions,
         )
 
@@ -110,8 +119,32 @@ def columns_of(entries: Iterable[FileEntry], *, versions: Iterable[str] | None =
         upload_times=tuple(
             None if entry.upload_time is None else entry.upload_time.isoformat() for entry in listed
         ),
+        parsed=_parsed_names(entry.filename for entry in listed),
         versions=None if versions is None else tuple(versions),
     )
+
+
+def _parsed_names(filenames: Iterable[str]) -> tuple[ParsedName | None, ...]:
+    # Equal texts become one object, which marshal then writes once and reads back shared.
+    shared: dict[str, str] = {}
+    result: list[ParsedName | None] = []
+    for filename in filenames:
+        parsed = parse_filename(filename)
+        if parsed is None:
+            result.append(None)
+            continue
+        name, version = str(parsed.name), str(parsed.version)
+        tags = wheel_tag_text(filename) if parsed.kind == "wheel" else ""
+        result.append(
+            (
+                shared.setdefault(name, name),
+                shared.setdefault(version, version),
+                parsed.kind,
+                shared.setdefault(tags, tags),
+                parsed.build_tag,
+            )
+        )
+    return tuple(result)
 
 
 def _flatten(hashes: Mapping[str, str]) -> FlatHashes:
@@ -122,6 +155,7 @@ def _flatten(hashes: Mapping[str, str]) -> FlatHashes:
 
 
 _NO_HASHES: Mapping[str, str] = MappingProxyType({})
+_NO_TAGS: frozenset[Tag] = frozenset()
 
 
 class FileHashes(Mapping[str, str]):
@@ -169,8 +203,9 @@ def to_distributions(
     result: list[Distribution] = []
     append = result.append
     wanted = canonicalize_name(project) if project is not None else None
-    versions: dict[Version, Version] = {}
-    for filename, url, hashes, requires_python, yanked, metadata, size, uploaded in zip(
+    # The files of one release share one Version object.
+    versions: dict[str, Version] = {}
+    for filename, url, hashes, requires_python, yanked, metadata, size, uploaded, parsed in zip(
         files.filenames,
         files.urls,
         files.hashes,
@@ -179,24 +214,27 @@ def to_distributions(
         files.core_metadata,
         files.sizes,
         files.upload_times,
+        files.parsed,
         strict=True,
     ):
-        parsed = parse_filename(filename)
-        if parsed is None or (wanted is not None and parsed.name != wanted):
+        if parsed is None:
             continue
-        # The wheels and the sdist of one release share one Version object (its parse
-        # caches can only share it between wheels).
-        version = versions.setdefault(parsed.version, parsed.version)
+        name, version_text, kind, tag_text, build_tag = parsed
+        if wanted is not None and name != wanted:
+            continue
+        version = versions.get(version_text)
+        if version is None:
+            version = versions[version_text] = Version(version_text)
         append(
             Distribution(
                 filename=filename,
                 url=url,
                 index=index,
-                name=parsed.name,
+                name=NormalizedName(name),
                 version=version,
-                kind=parsed.kind,
-                tags=parsed.tags,
-                build_tag=parsed.build_tag,
+                kind="wheel" if kind == "wheel" else "sdist",
+                tags=wheel_tags(tag_text) if tag_text else _NO_TAGS,
+                build_tag=build_tag,
                 requires_python=_requires_python(requires_python),
                 yanked=yanked,
                 hashes=_mapping(hashes),
