@@ -121,13 +121,7 @@ def ordered(
     none inside ``allowed``: a range that only pre-releases satisfy is an unsatisfiable
     range, not an opt-in.
     """
-    inside = [
-        entry
-        for entry in versions
-        if contains(allowed, entry.version) and (not entry.yanked or entry.version in yanked_pins)
-    ]
     has_final = any(not entry.version.is_prerelease for entry in versions)
-    finals = [entry for entry in inside if not entry.version.is_prerelease]
     allow_pre = {
         "allow": True,
         "disallow": False,
@@ -135,18 +129,62 @@ def ordered(
         "if-necessary": not has_final,
         "if-necessary-or-explicit": explicit_prerelease or not has_final,
     }[policy.prerelease]
-    if not allow_pre:
-        inside = finals
+    inside = _within(versions, allowed, allow_pre, yanked_pins)
     lowest_first = policy.resolution == "lowest" or (
         policy.resolution == "lowest-direct" and direct
     )
-    ranked = inside if lowest_first else list(reversed(inside))
+    ranked = list(inside) if lowest_first else list(reversed(inside))
     if preferences:
         by_version = {entry.version: entry for entry in ranked}
         preferred = [by_version[v] for v in dict.fromkeys(preferences) if v in by_version]
         chosen = {entry.version for entry in preferred}
         ranked = preferred + [entry for entry in ranked if entry.version not in chosen]
     return ranked
+
+
+# ``ordered`` runs for every decision the solver makes, again after each backjump, with the
+# same listing and, mostly, the same range object (the solver's summaries are stable
+# objects). So the filtering is remembered per listing (by identity, with a copy of its
+# entries that must still compare equal: cheap, they are the same objects) and then per
+# range (by identity; the entry keeps the range alive, so its id is not reused meanwhile).
+_WITHIN_LIMIT = 1 << 12
+_within_memo: dict[
+    int,
+    tuple[
+        list[VersionFiles],
+        dict[tuple[int, bool, frozenset[Version]], tuple[VersionRange, tuple[VersionFiles, ...]]],
+    ],
+] = {}
+
+
+def _within(
+    versions: Sequence[VersionFiles],
+    allowed: VersionRange,
+    allow_pre: bool,
+    yanked_pins: Collection[Version],
+) -> tuple[VersionFiles, ...]:
+    """The entries of ``versions`` in ``allowed``, pre-releases only if ``allow_pre``."""
+    pins = yanked_pins if isinstance(yanked_pins, frozenset) else frozenset(yanked_pins)
+    listing = versions if isinstance(versions, list) else list(versions)
+    known = _within_memo.get(id(versions))
+    if known is None or known[0] != listing:
+        if len(_within_memo) >= _WITHIN_LIMIT:
+            _within_memo.clear()
+        known = _within_memo[id(versions)] = (list(listing), {})
+    by_range = known[1]
+    key = (id(allowed), allow_pre, pins)
+    found = by_range.get(key)
+    if found is not None:
+        return found[1]
+    inside = tuple(
+        entry
+        for entry in listing
+        if contains(allowed, entry.version)
+        and (allow_pre or not entry.version.is_prerelease)
+        and (not entry.yanked or entry.version in pins)
+    )
+    by_range[key] = (allowed, inside)
+    return inside
 
 
 def exact_pin(allowed: VersionRange) -> Version | None:

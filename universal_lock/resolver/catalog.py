@@ -39,8 +39,12 @@ class Catalog:
         self._versions: dict[tuple[str, SourceRef], list[VersionFiles]] = {}
         self._loading: dict[tuple[str, SourceRef], asyncio.Future[list[VersionFiles]]] = {}
         self._metadata: dict[tuple[str, SourceRef, Version], CoreMetadata | Unavailable] = {}
-        self.known_versions: dict[str, list[Version]] = {}
-        """Every version seen of a package, from any source (for solver priorities)."""
+        self.known_versions: dict[str, tuple[Version, ...]] = {}
+        """Every version seen of a package, from any source (for solver priorities).
+
+        Tuples, replaced when another listing arrives: the solver's priority function
+        counts candidates in a range once per (range, tuple) object (see ``candidate_priority``).
+        """
 
     async def versions(self, name: str, source: SourceRef) -> list[VersionFiles]:
         """The versions ``source`` offers (policy-independent), ascending.
@@ -65,7 +69,8 @@ class Catalog:
             dists = await self._finder.distributions(name, source)
             listing = group_versions(dists, self._exclude_newer)
             self._versions[(name, source)] = listing
-            self.known_versions.setdefault(name, []).extend(entry.version for entry in listing)
+            known = self.known_versions.get(name, ())
+            self.known_versions[name] = (*known, *(entry.version for entry in listing))
             return listing
         finally:
             self._loading.pop((name, source), None)

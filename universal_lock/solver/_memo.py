@@ -7,8 +7,9 @@ meets after every backjump, a listed version against the range a package is allo
 on object identity, a repeated question is one dict lookup.
 
 Operations are memoized too (intersection, difference, union, the singleton of a version),
-so that a summary rebuilt after a backjump from the same assignments is the very same range
-object as before, and the questions asked about it hit the memos again.
+and their results interned by value, so that a summary rebuilt after a backjump from the
+same assignments, or a range conflict resolution derives again, is the very same object as
+before, and the questions asked about it hit the memos again.
 
 Each entry holds its operands, so an id cannot be reused by another object while its entry
 lives: a hit always means the same objects. Ranges are immutable, so an answer never goes
@@ -17,8 +18,6 @@ the answers are simply computed again).
 """
 
 from __future__ import annotations
-
-import functools
 
 from packaging.ranges import VersionRange
 from packaging.version import Version
@@ -29,26 +28,52 @@ _LIMIT = 1 << 16
 # Membership by range, then by version (a ``Version`` caches its hash; equal versions
 # have the same answer), which is smaller than one entry per pair.
 _members: dict[int, tuple[VersionRange, dict[Version, bool]]] = {}
+_counts: dict[tuple[int, int], tuple[VersionRange, tuple[Version, ...], int]] = {}
 _subsets: dict[tuple[int, int], tuple[VersionRange, VersionRange, bool]] = {}
 _disjoints: dict[tuple[int, int], tuple[VersionRange, VersionRange, bool]] = {}
 _intersections: dict[tuple[int, int], tuple[VersionRange, VersionRange, VersionRange]] = {}
 _differences: dict[tuple[int, int], tuple[VersionRange, VersionRange, VersionRange]] = {}
 _unions: dict[tuple[int, int], tuple[VersionRange, VersionRange, VersionRange]] = {}
 _singletons: dict[int, tuple[Version, VersionRange]] = {}
+_interned: dict[VersionRange, VersionRange] = {}
 
 
 def contains(versions: VersionRange, version: Version) -> bool:
     """``version in versions``, memoized by the range's identity and the version's value."""
+    answers = _answers(versions)
+    result = answers.get(version)
+    if result is None:
+        result = answers[version] = version in versions
+    return result
+
+
+def _answers(versions: VersionRange) -> dict[Version, bool]:
+    """The membership answers known for ``versions`` (filled in by the callers)."""
     found = _members.get(id(versions))
     if found is None:
         if len(_members) >= _LIMIT:
             _members.clear()
         found = _members[id(versions)] = (versions, {})
-    answers = found[1]
-    result = answers.get(version)
-    if result is None:
-        result = answers[version] = version in versions
-    return result
+    return found[1]
+
+
+def count_within(versions: VersionRange, candidates: tuple[Version, ...]) -> int:
+    """How many of ``candidates`` lie in ``versions``, memoized by the identity of both."""
+    key = (id(versions), id(candidates))
+    found = _counts.get(key)
+    if found is not None:
+        return found[2]
+    answers = _answers(versions)
+    count = 0
+    for version in candidates:
+        inside = answers.get(version)
+        if inside is None:
+            inside = answers[version] = version in versions
+        count += inside
+    if len(_counts) >= _LIMIT:
+        _counts.clear()
+    _counts[key] = (versions, candidates, count)
+    return count
 
 
 def is_subset(inner: VersionRange, outer: VersionRange) -> bool:
@@ -59,7 +84,7 @@ def is_subset(inner: VersionRange, outer: VersionRange) -> bool:
     found = _subsets.get(key)
     if found is not None:
         return found[2]
-    result = _structural_subset(inner, outer)
+    result = inner.is_subset(outer)
     if len(_subsets) >= _LIMIT:
         _subsets.clear()
     _subsets[key] = (inner, outer, result)
@@ -72,7 +97,7 @@ def is_disjoint(first: VersionRange, second: VersionRange) -> bool:
     found = _disjoints.get(key)
     if found is not None:
         return found[2]
-    result = _structural_disjoint(first, second)
+    result = first.is_disjoint(second)
     if len(_disjoints) >= _LIMIT:
         _disjoints.clear()
     _disjoints[key] = (first, second, result)
@@ -87,7 +112,7 @@ def intersection(first: VersionRange, second: VersionRange) -> VersionRange:
     found = _intersections.get(key)
     if found is not None:
         return found[2]
-    result = first & second
+    result = _canonical(first & second)
     if len(_intersections) >= _LIMIT:
         _intersections.clear()
     _intersections[key] = (first, second, result)
@@ -100,7 +125,7 @@ def difference(first: VersionRange, second: VersionRange) -> VersionRange:
     found = _differences.get(key)
     if found is not None:
         return found[2]
-    result = first - second
+    result = _canonical(first - second)
     if len(_differences) >= _LIMIT:
         _differences.clear()
     _differences[key] = (first, second, result)
@@ -115,7 +140,7 @@ def union(first: VersionRange, second: VersionRange) -> VersionRange:
     found = _unions.get(key)
     if found is not None:
         return found[2]
-    result = first | second
+    result = _canonical(first | second)
     if len(_unions) >= _LIMIT:
         _unions.clear()
     _unions[key] = (first, second, result)
@@ -127,20 +152,53 @@ def singleton(version: Version) -> VersionRange:
     found = _singletons.get(id(version))
     if found is not None:
         return found[1]
-    result = VersionRange.singleton(version, prereleases=True)
+    result = _canonical(VersionRange.singleton(version, prereleases=True))
     if len(_singletons) >= _LIMIT:
         _singletons.clear()
     _singletons[id(version)] = (version, result)
     return result
 
 
-# Behind the identity memos, a smaller one by value: conflict resolution builds new range
-# objects equal to ones already compared (a term carried through several resolution steps).
-@functools.lru_cache(maxsize=1 << 13)
-def _structural_subset(inner: VersionRange, outer: VersionRange) -> bool:
-    return inner.is_subset(outer)
+def _canonical(result: VersionRange) -> VersionRange:
+    """One object per distinct range computed here (interned by value).
+
+    Conflict resolution derives ranges equal to ones met before along other paths; as the
+    same object, the identity memos answer for them too. Hashing a new result once is much
+    cheaper than the interval algebra it then saves. Equal ranges may still be spelled
+    differently (``>=1.0`` and ``>=1.0.0`` are equal), and explanations print the bounds
+    as spelled, so only a range spelled alike is replaced by the interned one.
+    """
+    found = _interned.get(result)
+    if found is not None and _spelled_alike(found, result):
+        return found
+    if len(_interned) >= _LIMIT:
+        _interned.clear()
+    _interned[result] = result
+    return result
 
 
-@functools.lru_cache(maxsize=1 << 13)
-def _structural_disjoint(first: VersionRange, second: VersionRange) -> bool:
-    return first.is_disjoint(second)
+def _spelled_alike(first: VersionRange, second: VersionRange) -> bool:
+    """Whether two equal ranges print alike: their bounds' release segments match.
+
+    Equal PEP 440 versions differ in text only by trailing zeros of the release.
+    packaging has no public view of a range's intervals; this reads the private tuple,
+    as ``ranges.py`` does, and treats anything unexpected as not alike.
+    """
+    first_bounds = getattr(first, "_bounds", None)
+    second_bounds = getattr(second, "_bounds", None)
+    if not isinstance(first_bounds, tuple) or not isinstance(second_bounds, tuple):
+        return False
+    for (first_lower, first_upper), (second_lower, second_upper) in zip(
+        first_bounds, second_bounds, strict=True
+    ):
+        if _release(first_lower) != _release(second_lower):
+            return False
+        if _release(first_upper) != _release(second_upper):
+            return False
+    return True
+
+
+def _release(bound: object) -> object:
+    version = getattr(bound, "version", None)
+    inner = getattr(version, "version", version)  # a BoundaryVersion wraps a Version
+    return getattr(inner, "release", None)

@@ -15,7 +15,7 @@ from packaging.ranges import VersionRange
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from universal_lock.solver._memo import contains
+from universal_lock.solver._memo import contains, count_within
 from universal_lock.solver.ranges import single_version
 from universal_lock.solver.state import (
     Dependencies,
@@ -99,10 +99,15 @@ def candidate_priority(
     """The default ranking: exact pins and direct URLs first, then fewest candidates, then name.
 
     Deciding the most constrained package first finds conflicts early (it runs
-    out of versions soonest); the name makes ties deterministic.
+    out of versions soonest); the name makes ties deterministic. Pass ``candidates``
+    as a tuple when the same ones are ranked often: the count is then remembered
+    per (range, tuple) object.
     """
     pinned = direct or single_version(versions) is not None
-    count = sum(1 for version in candidates if contains(versions, version))
+    if isinstance(candidates, tuple):
+        count = count_within(versions, candidates)  # memoized: the same tuple is asked again
+    else:
+        count = sum(1 for version in candidates if contains(versions, version))
     return (0 if pinned else 1, count, package)
 
 
