@@ -95,7 +95,10 @@ class UniversalResolver:
         # Versions other forks chose; preferred after the previous lock's, anywhere.
         self._chosen: dict[str, list[Version]] = {}
         self._done: list[tuple[Fork, dict[str, Version]]] = []
-        self._warming: set[tuple[str, SourceRef]] = set()
+        # Look-ahead bookkeeping: (name, source, Python floor of the region) warmed, and the
+        # versions whose metadata was fetched ahead.
+        self._warming: set[tuple[str, SourceRef, tuple[int, Version]]] = set()
+        self._warmed: set[tuple[str, SourceRef, Version]] = set()
         self._listed: set[str] = set()
         self._background: set[asyncio.Task[None]] = set()
         self._failure_splits = 0
@@ -199,14 +202,19 @@ class UniversalResolver:
                 children += self._restart(part)
             else:
                 children.append(child)
+                if _python_floor(child.region) != _python_floor(fork.region):
+                    # An older Python may need older versions of what is still to be
+                    # decided: fetch their metadata now, not one round trip at a time.
+                    self._warm(child, child.solver.undecided())
         return children
 
     def _restart(self, region: MarkerTree) -> list[Fork]:
         request = self._request
-        return [
-            self._root_fork(part, plan)
-            for part, plan in settle(request.requirements, region, request.constraints)
-        ]
+        forks: list[Fork] = []
+        for part, plan in settle(request.requirements, region, request.constraints):
+            forks.append(self._root_fork(part, plan))
+            self._warm(forks[-1], plan.dependencies)
+        return forks
 
     def _split_on_failure(self, fork: Fork, failed: Failed) -> list[Fork]:
         """Fresh forks for the two sides of a partial marker the failure depends on, if any.
@@ -436,7 +444,8 @@ class UniversalResolver:
         """Fetch ahead the metadata of the version each dependency will most likely get.
 
         The solver decides one package at a time, so without this every chosen version's
-        metadata is a round trip on the critical path. Once per package and source; only a
+        metadata is a round trip on the critical path. Once per package, source and lowest
+        Python of the region (a fork for older Pythons often needs older versions); only a
         wheel's metadata (an sdist's might need a build); a package whose source is still
         to be decided by marker is left to the fork that decides it.
         """
@@ -447,9 +456,10 @@ class UniversalResolver:
                 if self._request.sources.get(name):
                     continue
                 source = DEFAULT_SOURCE
-            if (name, source) in self._warming:
+            warming = (name, source, _python_floor(fork.region))
+            if warming in self._warming:
                 continue
-            self._warming.add((name, source))
+            self._warming.add(warming)
             task = asyncio.ensure_future(self._warm_one(name, source, allowed, fork.region))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
@@ -460,7 +470,10 @@ class UniversalResolver:
         try:
             listing = await self._catalog.versions(name, source)
             likely = self._candidates(name, listing, allowed, region)
-            if likely and any(dist.kind == "wheel" for dist in likely[0].files):
+            if not likely or (name, source, likely[0].version) in self._warmed:
+                return
+            self._warmed.add((name, source, likely[0].version))
+            if any(dist.kind == "wheel" for dist in likely[0].files):
                 await self._catalog.metadata(name, source, likely[0].version)
         except Exception:  # look-ahead only: the resolver's own call meets and reports it
             return
