@@ -131,6 +131,8 @@ def _segments(cuts: list[Cut | None], values: list[bool]) -> Segments:
     return tuple(kept_cuts), tuple(kept_values)
 
 
+# Pure on two strings and asked again for every requires-python of every file and entry.
+@lru_cache(maxsize=4096)
 def specifier_segments(op: str, literal: str) -> Segments | None:
     """The interpreter versions ``var <op> literal`` admits, or None if not expressible exactly.
 

@@ -45,6 +45,8 @@ from universal_lock.markers._variables import (
 _PYTHON_KEY: Final = fixed_key(PYTHON)
 _EXTRA_KEY: Final = fixed_key(EXTRA)
 _MAX_PARSE_CACHE: Final = 100_000
+_PYTHON_MARKERS_LIMIT: Final = 4096
+_PYTHON_MARKERS: dict[int, tuple[VersionRange, MarkerTree]] = {}
 
 
 class InvalidMarkerError(InvalidRequirementData):
@@ -86,7 +88,19 @@ class MarkerTree:
     @classmethod
     def from_python_range(cls, python: VersionRange | SpecifierSet) -> MarkerTree:
         """The marker that holds exactly for the interpreter versions in ``python``."""
-        return MarkerTree(apply_and(_ranges.python_node(python), WORLD))
+        if not isinstance(python, VersionRange):
+            return MarkerTree(apply_and(_ranges.python_node(python), WORLD))
+        # The resolver asks this for every candidate it considers, with the same few range
+        # objects (a version's Requires-Python): remembered by identity; the entry keeps
+        # the range alive, so its id is not reused meanwhile. Ranges are immutable.
+        found = _PYTHON_MARKERS.get(id(python))
+        if found is not None:
+            return found[1]
+        tree = MarkerTree(apply_and(_ranges.python_node(python), WORLD))
+        if len(_PYTHON_MARKERS) >= _PYTHON_MARKERS_LIMIT:
+            _PYTHON_MARKERS.clear()
+        _PYTHON_MARKERS[id(python)] = (python, tree)
+        return tree
 
     # -- algebra -------------------------------------------------------------------------
 

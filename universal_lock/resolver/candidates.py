@@ -121,7 +121,8 @@ def ordered(
     none inside ``allowed``: a range that only pre-releases satisfy is an unsatisfiable
     range, not an opt-in.
     """
-    has_final = any(not entry.version.is_prerelease for entry in versions)
+    listing = _listing(versions)
+    has_final = listing.has_final
     allow_pre = {
         "allow": True,
         "disallow": False,
@@ -129,7 +130,7 @@ def ordered(
         "if-necessary": not has_final,
         "if-necessary-or-explicit": explicit_prerelease or not has_final,
     }[policy.prerelease]
-    inside = _within(versions, allowed, allow_pre, yanked_pins)
+    inside = listing.within(allowed, allow_pre, yanked_pins)
     lowest_first = policy.resolution == "lowest" or (
         policy.resolution == "lowest-direct" and direct
     )
@@ -144,47 +145,55 @@ def ordered(
 
 # ``ordered`` runs for every decision the solver makes, again after each backjump, with the
 # same listing and, mostly, the same range object (the solver's summaries are stable
-# objects). So the filtering is remembered per listing (by identity, with a copy of its
-# entries that must still compare equal: cheap, they are the same objects) and then per
-# range (by identity; the entry keeps the range alive, so its id is not reused meanwhile).
-_WITHIN_LIMIT = 1 << 12
-_within_memo: dict[
-    int,
-    tuple[
-        list[VersionFiles],
-        dict[tuple[int, bool, frozenset[Version]], tuple[VersionRange, tuple[VersionFiles, ...]]],
-    ],
-] = {}
+# objects). So what it derives from a listing is remembered per listing object, with a copy
+# of its entries that must still compare equal (cheap: they are the same objects), and the
+# filtering per range object (the entry keeps the range alive, so its id is not reused).
+_LISTINGS_LIMIT = 1 << 12
 
 
-def _within(
-    versions: Sequence[VersionFiles],
-    allowed: VersionRange,
-    allow_pre: bool,
-    yanked_pins: Collection[Version],
-) -> tuple[VersionFiles, ...]:
-    """The entries of ``versions`` in ``allowed``, pre-releases only if ``allow_pre``."""
-    pins = yanked_pins if isinstance(yanked_pins, frozenset) else frozenset(yanked_pins)
-    listing = versions if isinstance(versions, list) else list(versions)
-    known = _within_memo.get(id(versions))
-    if known is None or known[0] != listing:
-        if len(_within_memo) >= _WITHIN_LIMIT:
-            _within_memo.clear()
-        known = _within_memo[id(versions)] = (list(listing), {})
-    by_range = known[1]
-    key = (id(allowed), allow_pre, pins)
-    found = by_range.get(key)
-    if found is not None:
-        return found[1]
-    inside = tuple(
-        entry
-        for entry in listing
-        if contains(allowed, entry.version)
-        and (allow_pre or not entry.version.is_prerelease)
-        and (not entry.yanked or entry.version in pins)
-    )
-    by_range[key] = (allowed, inside)
-    return inside
+class _Listing:
+    """What ``ordered`` derives from one listing, remembered while the listing is unchanged."""
+
+    __slots__ = ("_by_range", "entries", "has_final")
+
+    def __init__(self, entries: list[VersionFiles]) -> None:
+        self.entries = entries
+        self.has_final = any(not entry.version.is_prerelease for entry in entries)
+        self._by_range: dict[
+            tuple[int, bool, frozenset[Version]], tuple[VersionRange, tuple[VersionFiles, ...]]
+        ] = {}
+
+    def within(
+        self, allowed: VersionRange, allow_pre: bool, yanked_pins: Collection[Version]
+    ) -> tuple[VersionFiles, ...]:
+        """The entries in ``allowed``: pre-releases only if ``allow_pre``, yanked only if pinned."""
+        pins = yanked_pins if isinstance(yanked_pins, frozenset) else frozenset(yanked_pins)
+        key = (id(allowed), allow_pre, pins)
+        found = self._by_range.get(key)
+        if found is not None:
+            return found[1]
+        inside = tuple(
+            entry
+            for entry in self.entries
+            if contains(allowed, entry.version)
+            and (allow_pre or not entry.version.is_prerelease)
+            and (not entry.yanked or entry.version in pins)
+        )
+        self._by_range[key] = (allowed, inside)
+        return inside
+
+
+_listings: dict[int, _Listing] = {}
+
+
+def _listing(versions: Sequence[VersionFiles]) -> _Listing:
+    entries = versions if isinstance(versions, list) else list(versions)
+    known = _listings.get(id(versions))
+    if known is None or known.entries != entries:
+        if len(_listings) >= _LISTINGS_LIMIT:
+            _listings.clear()
+        known = _listings[id(versions)] = _Listing(list(entries))
+    return known
 
 
 def exact_pin(allowed: VersionRange) -> Version | None:

@@ -40,10 +40,13 @@ _interned: dict[VersionRange, VersionRange] = {}
 
 def contains(versions: VersionRange, version: Version) -> bool:
     """``version in versions``, memoized by the range's identity and the version's value."""
+    found = _members.get(id(versions))
+    if found is not None:
+        result = found[1].get(version)
+        if result is not None:
+            return result
     answers = _answers(versions)
-    result = answers.get(version)
-    if result is None:
-        result = answers[version] = version in versions
+    result = answers[version] = version in versions
     return result
 
 

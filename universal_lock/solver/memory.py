@@ -9,6 +9,7 @@ from packaging.ranges import VersionRange
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from universal_lock.solver._memo import contains
 from universal_lock.solver.provider import SharedDependencies, Unavailable, candidate_priority
 from universal_lock.solver.ranges import FULL, coerce_range, coerce_version, parse_range
 
@@ -58,7 +59,7 @@ class MemoryProvider:
         """The highest version of ``package`` in ``versions``."""
         self.calls["choose_version"] += 1
         for version in self._versions.get(package, ()):
-            if version in versions:
+            if contains(versions, version):
                 return version
         return None
 

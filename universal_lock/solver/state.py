@@ -343,13 +343,16 @@ class Solver:
         # (A dependency stated for a range may not cover this version at all: a
         # self-dependency leaves only the other versions in the term.)
         solution = self._solution
-        if not any(
-            all(
-                contains(t.versions, version) if t.package == package else solution.satisfies(t)
-                for t in incompatibility.terms
-            )
-            for incompatibility in dependencies
-        ):
+        for incompatibility in dependencies:
+            for term in incompatibility.terms:
+                if term.package == package:
+                    if not contains(term.versions, version):
+                        break
+                elif not solution.satisfies(term):
+                    break
+            else:
+                break  # every term holds: this dependency is violated at once
+        else:
             solution.decide(package, version)
             self.stats.decisions += 1
         self._propagate = [package]
