@@ -433,3 +433,32 @@ def test_files_from_an_index_without_hashes_are_downloaded_and_hashed(
 
     assert files(locks[1]) == files(locks[0])
     assert len(files(locks[0])) == 8
+
+
+def test_a_fork_for_older_pythons_fetches_its_older_metadata_ahead(
+    tmp_path: Path, index_server
+) -> None:
+    """Each package's newest release needs Python 3.12; the fork for older Pythons needs the
+    1.0 releases, whose metadata is answered 0.4 s late. Fetched one at a time as that fork
+    decides them, that is >= 2.4 s; fetched ahead when the fork splits off, well under."""
+    names = [f"pkg{index}" for index in range(6)]
+    universe = {
+        "packages": {
+            name: {"versions": {"2.0.0": {"requires_python": ">=3.12"}, "1.0.0": {}}}
+            for name in names
+        }
+    }
+    server = index_server(universe, metadata_files=True)
+    project = write_project(
+        tmp_path / "project",
+        '[project]\nname = "p"\nversion = "1"\nrequires-python = ">=3.8"\n'
+        f"dependencies = {json.dumps(names)}\n\n"
+        f'[[tool.ulock.index]]\nname = "test"\nurl = "{server.simple_url}"\ndefault = true\n',
+    )
+    server.inject("*-1.0.0-py3-none-any.whl.metadata", kind="slow", times=len(names), delay=0.4)
+    started = time.perf_counter()
+    assert run("lock", "--directory", str(project), "--cache-dir", str(tmp_path / "c")) == 0
+    elapsed = time.perf_counter() - started
+    lock = read_lock(project / "pylock.toml")
+    assert sorted(str(p.version) for p in lock.packages) == ["1.0.0"] * 6 + ["2.0.0"] * 6
+    assert elapsed < 2.0, f"the older fork's metadata came one after another ({elapsed:.2f} s)"

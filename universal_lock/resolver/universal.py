@@ -95,9 +95,9 @@ class UniversalResolver:
         # Versions other forks chose; preferred after the previous lock's, anywhere.
         self._chosen: dict[str, list[Version]] = {}
         self._done: list[tuple[Fork, dict[str, Version]]] = []
-        # Look-ahead bookkeeping: (name, source, Python floor of the region) warmed, and the
+        # Look-ahead bookkeeping: (name, source, Python range of the region) warmed, and the
         # versions whose metadata was fetched ahead.
-        self._warming: set[tuple[str, SourceRef, tuple[int, Version]]] = set()
+        self._warming: set[tuple[str, SourceRef, VersionRange]] = set()
         self._warmed: set[tuple[str, SourceRef, Version]] = set()
         self._listed: set[str] = set()
         self._background: set[asyncio.Task[None]] = set()
@@ -202,7 +202,7 @@ class UniversalResolver:
                 children += self._restart(part)
             else:
                 children.append(child)
-                if _python_floor(child.region) != _python_floor(fork.region):
+                if child.region.python_range() != fork.region.python_range():
                     # An older Python may need older versions of what is still to be
                     # decided: fetch their metadata now, not one round trip at a time.
                     self._warm(child, child.solver.undecided())
@@ -444,8 +444,8 @@ class UniversalResolver:
         """Fetch ahead the metadata of the version each dependency will most likely get.
 
         The solver decides one package at a time, so without this every chosen version's
-        metadata is a round trip on the critical path. Once per package, source and lowest
-        Python of the region (a fork for older Pythons often needs older versions); only a
+        metadata is a round trip on the critical path. Once per package, source and Python
+        range of the region (a fork for older Pythons often needs older versions); only a
         wheel's metadata (an sdist's might need a build); a package whose source is still
         to be decided by marker is left to the fork that decides it.
         """
@@ -456,7 +456,7 @@ class UniversalResolver:
                 if self._request.sources.get(name):
                     continue
                 source = DEFAULT_SOURCE
-            warming = (name, source, _python_floor(fork.region))
+            warming = (name, source, fork.region.python_range())
             if warming in self._warming:
                 continue
             self._warming.add(warming)
@@ -469,12 +469,19 @@ class UniversalResolver:
     ) -> None:
         try:
             listing = await self._catalog.versions(name, source)
-            likely = self._candidates(name, listing, allowed, region)
-            if not likely or (name, source, likely[0].version) in self._warmed:
+            likely = next(
+                (
+                    entry
+                    for entry in self._candidates(name, listing, allowed, region)
+                    if not (region & MarkerTree.from_python_range(entry.python)).is_empty()
+                ),
+                None,
+            )
+            if likely is None or (name, source, likely.version) in self._warmed:
                 return
-            self._warmed.add((name, source, likely[0].version))
-            if any(dist.kind == "wheel" for dist in likely[0].files):
-                await self._catalog.metadata(name, source, likely[0].version)
+            self._warmed.add((name, source, likely.version))
+            if any(dist.kind == "wheel" for dist in likely.files):
+                await self._catalog.metadata(name, source, likely.version)
         except Exception:  # look-ahead only: the resolver's own call meets and reports it
             return
 
