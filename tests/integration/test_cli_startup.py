@@ -43,3 +43,23 @@ def test_check_imports_nothing_heavy(tmp_path: Path, current: bool) -> None:
     assert done.stdout.split(" ", 1) == ["0" if current else "1", "[]\n"]
     expected = "up to date" if current else "missing or out of date"
     assert expected in done.stderr
+
+
+def test_the_collector_thresholds_are_raised_for_a_command_and_restored_after() -> None:
+    import gc
+
+    from universal_lock.cli import _GC_THRESHOLDS, app, main
+
+    seen: list[tuple[int, int, int]] = []
+
+    @app.command("probe-gc", hidden=True)
+    def _probe() -> None:
+        seen.append(gc.get_threshold())
+
+    before = gc.get_threshold()
+    try:
+        main(["probe-gc"])
+    finally:
+        app.registered_commands.pop()
+    assert seen == [_GC_THRESHOLDS] != [before]
+    assert gc.get_threshold() == before

@@ -7,6 +7,7 @@ or its error. Heavy modules are imported inside the command functions so that
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Annotated
 
@@ -64,8 +65,25 @@ app.command("sync")(sync_command)
 app.command("diff")(diff_command)
 
 
+# A lock keeps hundreds of thousands of objects alive to the end (one per file an index lists),
+# and with the default thresholds the cycle collector scans them again and again: 10-15% of a
+# warm lock's CPU (medium 1.76 -> 1.58 s, large 2.83 -> 2.3 s, same peak memory). Nothing in
+# ulock relies on cycles being collected promptly.
+_GC_THRESHOLDS = (100_000, 50, 1_000)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``ulock`` script: run the app and map errors to exit codes."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*_GC_THRESHOLDS)
+    try:
+        _run(argv)
+    finally:
+        # Restored for callers that run commands in-process (the tests).
+        gc.set_threshold(*previous)
+
+
+def _run(argv: list[str] | None) -> None:
     try:
         app(args=argv, standalone_mode=False)
     except UlockError as error:
