@@ -38,6 +38,8 @@ from universal_lock.solver.partial_solution import PartialSolution
 from universal_lock.solver.ranges import coerce_range, coerce_version, exact, single_version
 from universal_lock.solver.terms import Relation, Term
 
+_SATISFIED, _CONTRADICTED = Relation.SATISFIED, Relation.CONTRADICTED
+
 #: A priority function: the undecided package with the smallest key is decided next.
 PriorityFunction = Callable[[str, VersionRange], Any]
 #: Dependencies as the driver gives them: package -> range (or specifier string).
@@ -379,24 +381,26 @@ class Solver:
         changed = list(dict.fromkeys(self._propagate))
         self._propagate = []
         solution, contradicted = self._solution, self._contradicted
+        relation_of, by_package = solution.relation, self._incompatibilities
         while changed:
             package = changed.pop()
-            incompatibilities = self._incompatibilities.get(package, [])
+            incompatibilities = by_package.get(package, [])
+            level = solution.level  # derivations keep it; a backjump ends this loop
             # Newest first: learned incompatibilities are more general. (Iterating the
             # list itself is safe: it only grows, by a learned incompatibility, right
             # before the loop breaks.)
             for incompatibility in reversed(incompatibilities):
                 if incompatibility in contradicted:
                     continue
-                relation, unsatisfied = solution.relation(incompatibility)
-                if relation is Relation.CONTRADICTED:
-                    contradicted[incompatibility] = solution.level
-                elif relation is Relation.SATISFIED:
+                relation, unsatisfied = relation_of(incompatibility)
+                if relation is _CONTRADICTED:
+                    contradicted[incompatibility] = level
+                elif relation is _SATISFIED:
                     learned = self._resolve_conflict(incompatibility)
                     if learned is None:
                         return False
                     contradicted = self._contradicted  # replaced by the backjump
-                    relation, unsatisfied = solution.relation(learned)
+                    relation, unsatisfied = relation_of(learned)
                     assert relation is Relation.INCONCLUSIVE and unsatisfied is not None
                     solution.derive(unsatisfied.negate(), learned)
                     contradicted[learned] = solution.level
@@ -406,7 +410,7 @@ class Solver:
                     # Almost satisfied: the remaining term must be false. The
                     # derivation contradicts it, hence the incompatibility.
                     solution.derive(unsatisfied.negate(), incompatibility)
-                    contradicted[incompatibility] = solution.level
+                    contradicted[incompatibility] = level
                     if unsatisfied.package not in changed:
                         changed.append(unsatisfied.package)
         return True
