@@ -422,3 +422,23 @@ def test_without_declared_environments_gaps_are_resolved_at_sync_and_reported(
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert done.stdout.strip() == "1.0.0"
+
+
+def test_build_pins_are_stable_on_relock_and_move_with_upgrade_package(
+    project: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    lock_cmd = ("lock", "--directory", str(project), "--cache-dir", str(cache))
+    assert run_ulock(*lock_cmd) == 0
+    newer = {"packages": {"packaging-helper": {"versions": {"2.0.0": {}}}}}
+    write_flat_directory(newer, project / "indexes" / "default")
+
+    def helper_pin() -> str:
+        (app,) = [p for p in read_lock(project / "pylock.toml").packages if p.name == "app"]
+        (pin,) = [str(pin.version) for pin in app.build_requires if pin.name == "packaging-helper"]
+        return pin
+
+    assert run_ulock(*lock_cmd) == 0
+    assert helper_pin() == "1.0.0"  # the previous lock's pin is preferred
+    assert run_ulock(*lock_cmd, "--upgrade-package", "packaging-helper") == 0
+    assert helper_pin() == "2.0.0"

@@ -153,11 +153,12 @@ async def lock_builds(
     *,
     requires_python: SpecifierSet | None,
     keep_previous: bool,
+    upgrade_packages: frozenset[str] = frozenset(),
     progress: Callable[[str], None] | None = None,
 ) -> LockedBuilds:
     """Resolve every distinct set of build requirements once, over the lock's regions (the
     resolutions run concurrently), and cut each builder's pins to where it may be built."""
-    preferences = _preferences(runtime, previous if keep_previous else None)
+    preferences = _preferences(runtime, previous if keep_previous else None, upgrade_packages)
     distinct: dict[tuple[str, ...], Builder] = {}
     for builder in builders:
         if builder.requires:  # `requires = []` (an in-tree backend): nothing to pin
@@ -240,14 +241,17 @@ def _build_request(
 
 
 def _preferences(
-    runtime: Sequence[ResolvedPackage], previous: Lock | None
+    runtime: Sequence[ResolvedPackage], previous: Lock | None, upgrade_packages: frozenset[str]
 ) -> dict[str, tuple[tuple[Version, MarkerTree], ...]]:
-    """What a build prefers: the versions the previous lock pinned for builds (stability),
-    then the versions the runtime resolution chose (the build sees what the project runs)."""
+    """What a build prefers: the versions the previous lock pinned for builds (stability;
+    not for the packages being upgraded), then the versions the runtime resolution chose (the
+    build sees what the project runs)."""
     found: dict[str, list[tuple[Version, MarkerTree]]] = {}
     if previous is not None:
         for package in previous.packages + previous.build_packages:
             for pin in package.build_requires:
+                if canonicalize_name(pin.name) in upgrade_packages:
+                    continue
                 where = parse_marker(pin.marker) if pin.marker else TRUE
                 found.setdefault(pin.name, []).append((pin.version, where))
     for resolved in runtime:

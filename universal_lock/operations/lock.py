@@ -281,6 +281,7 @@ async def _lock_builds(  # noqa: PLR0917 - the lock's whole context
         IndexFinder(client),
         requires_python=project.requires_python,
         keep_previous=not options.upgrade,
+        upgrade_packages=frozenset(canonicalize_name(name) for name in options.upgrade_packages),
         progress=progress,
     )
 
