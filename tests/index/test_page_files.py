@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 from universal_lock.index.cache import CachedPage, DiskCache
 from universal_lock.index.entries import FileEntry, parse_filename
 from universal_lock.index.page_files import FileHashes, PageFiles, columns_of, to_distributions
-from universal_lock.index.parse_json import parse_json_page
+from universal_lock.index.parse_json import json_page_files, parse_json_page
 
 _FILENAMES = st.sampled_from(
     [
@@ -186,3 +186,47 @@ def test_the_wheels_and_sdist_of_one_release_share_one_version_object() -> None:
     dists = to_distributions(columns_of(entries), index="i", project="demo")
     assert len({id(dist.version) for dist in dists[:3]}) == 1
     assert str(dists[3].version) == "2.0"
+
+
+_UPLOAD_TIMES = st.sampled_from(
+    [
+        "2024-05-01T10:20:30Z",
+        "2024-05-01T10:20:30.5Z",
+        "2024-05-01T10:20:30.123456Z",
+        "2024-05-01T12:20:30+02:00",
+        "2024-05-01 10:20:30",
+        "not a time",
+        "",
+    ]
+)
+_JSON_FILES = st.fixed_dictionaries(
+    {"filename": _FILENAMES, "url": st.sampled_from(["https://files.example/f", "../../f#x", "f"])},
+    optional={
+        "hashes": st.dictionaries(st.sampled_from(["sha256", "SHA256", "md5"]), _DIGESTS)
+        | st.none(),
+        "requires-python": st.none() | st.sampled_from([">=3.8", "", "junk>>"]),
+        "yanked": st.booleans() | st.text(max_size=5),
+        "core-metadata": st.booleans() | st.dictionaries(st.just("sha256"), _DIGESTS),
+        "dist-info-metadata": st.booleans(),
+        "size": st.none() | st.booleans() | st.integers(0, 2**40),
+        "upload-time": _UPLOAD_TIMES | st.none() | st.integers(),
+    },
+)
+
+
+@given(st.lists(_JSON_FILES, max_size=6), st.none() | st.lists(st.sampled_from(["1.0", "2.0"])))
+def test_packing_json_directly_gives_what_the_entries_give(
+    files: list[dict[str, object]], versions: list[str] | None
+) -> None:
+    data: dict[str, object] = {"meta": {"api-version": "1.1"}, "files": files}
+    if versions is not None:
+        data["versions"] = versions
+    page = "https://index.example/simple/demo/"
+    direct = json_page_files(data, page)
+    parsed = parse_json_page(data, page)
+    through_entries = columns_of(parsed.entries, versions=parsed.versions)
+    assert direct.versions == through_entries.versions
+    for project in ("demo", None):
+        assert to_distributions(direct, index="i", project=project) == to_distributions(
+            through_entries, index="i", project=project
+        )

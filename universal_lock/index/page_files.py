@@ -100,40 +100,69 @@ class PageFiles:
         )
 
 
+FileRow = tuple[
+    str, str, FlatHashes, str | None, str | None, bool | FlatHashes, int | None, str | None
+]
+"""One file in the order of the first eight ``PageFiles`` columns: what a page parser gives
+when it packs for the cache directly (the JSON parser does, skipping ``FileEntry``)."""
+
+
 def columns_of(entries: Iterable[FileEntry], *, versions: Iterable[str] | None = None) -> PageFiles:
     """Pack parsed entries (and a page's PEP 700 versions) into ``PageFiles``."""
-    listed = tuple(entries)
+    return columns_of_rows([_row(entry) for entry in entries], versions=versions)
+
+
+def columns_of_rows(rows: list[FileRow], *, versions: Iterable[str] | None = None) -> PageFiles:
+    """Pack rows (``FileRow``) and a page's PEP 700 versions into ``PageFiles``."""
+    if not rows:
+        return PageFiles(versions=None if versions is None else tuple(versions))
+    filenames, urls, hashes, requires_python, yanked, metadata, sizes, uploaded = zip(
+        *rows, strict=True
+    )
     return PageFiles(
-        filenames=tuple(entry.filename for entry in listed),
-        urls=tuple(entry.url for entry in listed),
-        hashes=tuple(_flatten(entry.hashes) for entry in listed),
-        requires_python=tuple(entry.requires_python for entry in listed),
-        yanked=tuple(entry.yanked for entry in listed),
-        core_metadata=tuple(
-            _flatten(entry.core_metadata)
-            if isinstance(entry.core_metadata, Mapping) and entry.core_metadata
-            else bool(entry.core_metadata)
-            for entry in listed
-        ),
-        sizes=tuple(entry.size for entry in listed),
-        upload_times=tuple(
-            None if entry.upload_time is None else entry.upload_time.isoformat() for entry in listed
-        ),
-        parsed=_parsed_names(entry.filename for entry in listed),
+        filenames=filenames,
+        urls=urls,
+        hashes=hashes,
+        requires_python=requires_python,
+        yanked=yanked,
+        core_metadata=metadata,
+        sizes=sizes,
+        upload_times=uploaded,
+        parsed=_parsed_names(filenames),
         versions=None if versions is None else tuple(versions),
+    )
+
+
+def _row(entry: FileEntry) -> FileRow:
+    metadata = entry.core_metadata
+    return (
+        entry.filename,
+        entry.url,
+        flat_hashes(entry.hashes),
+        entry.requires_python,
+        entry.yanked,
+        flat_hashes(metadata) if isinstance(metadata, Mapping) and metadata else bool(metadata),
+        entry.size,
+        None if entry.upload_time is None else entry.upload_time.isoformat(),
     )
 
 
 def _parsed_names(filenames: Iterable[str]) -> tuple[ParsedName | None, ...]:
     # Equal texts become one object, which marshal then writes once and reads back shared.
     shared: dict[str, str] = {}
+    # Printing a Version is slow; the wheels of a release share one object (parse caches).
+    version_texts: dict[int, tuple[Version, str]] = {}
     result: list[ParsedName | None] = []
     for filename in filenames:
         parsed = parse_filename(filename)
         if parsed is None:
             result.append(None)
             continue
-        name, version = str(parsed.name), str(parsed.version)
+        known = version_texts.get(id(parsed.version))
+        if known is None:
+            # The Version is kept beside its text so that its id is not reused meanwhile.
+            known = version_texts[id(parsed.version)] = (parsed.version, str(parsed.version))
+        name, version = str(parsed.name), known[1]
         tags = wheel_tag_text(filename) if parsed.kind == "wheel" else ""
         result.append(
             (
@@ -147,8 +176,8 @@ def _parsed_names(filenames: Iterable[str]) -> tuple[ParsedName | None, ...]:
     return tuple(result)
 
 
-def _flatten(hashes: Mapping[str, str]) -> FlatHashes:
-    # One string object per algorithm name instead of one per file.
+def flat_hashes(hashes: Mapping[str, str]) -> FlatHashes:
+    """``{"sha256": "ab"}`` as ``("sha256", "ab")``; one string object per algorithm name."""
     return tuple(
         text for algorithm, digest in hashes.items() for text in (sys.intern(algorithm), digest)
     )

@@ -30,7 +30,7 @@ from universal_lock.index.errors import MalformedPage
 from universal_lock.index.models import Distribution, NotFound, ProjectPage, Unavailable
 from universal_lock.index.page_files import PageFiles, columns_of, to_distributions
 from universal_lock.index.parse_html import parse_html_page
-from universal_lock.index.parse_json import parse_json_page
+from universal_lock.index.parse_json import json_page_files
 from universal_lock.index.transport import Response, Transport
 
 ACCEPT = (
@@ -253,8 +253,7 @@ def _parse_page(body: str, url: str, *, json_page: bool) -> PageFiles:
         data = json.loads(body)
     except ValueError:
         raise MalformedPage(url, "invalid JSON") from None
-    parsed = parse_json_page(data, url)
-    return columns_of(parsed.entries, versions=parsed.versions)
+    return json_page_files(data, url)
 
 
 def _cache_control(response: Response) -> tuple[float | None, bool]:
