@@ -45,19 +45,37 @@ def contains(versions: VersionRange, version: Version) -> bool:
         result = found[1].get(version)
         if result is not None:
             return result
+    result = version in versions
     answers = _answers(versions)
-    result = answers[version] = version in versions
+    if answers is not None:
+        answers[version] = result
     return result
 
 
-def _answers(versions: VersionRange) -> dict[Version, bool]:
-    """The membership answers known for ``versions`` (filled in by the callers)."""
+def _answers(versions: VersionRange) -> dict[Version, bool] | None:
+    """The membership answers known for ``versions`` (filled in by the callers).
+
+    Keyed by the version's value, which is right for intervals: equal versions lie in the
+    same intervals. A ``===`` literal matches by spelling (``===1.0`` admits ``1.0`` but not
+    the equal ``1.0.0``), so a range with literals has no table (None): ask it directly.
+    """
     found = _members.get(id(versions))
-    if found is None:
-        if len(_members) >= _LIMIT:
-            _members.clear()
-        found = _members[id(versions)] = (versions, {})
+    if found is not None:
+        return found[1]
+    if not _by_value_is_exact(versions):
+        return None
+    if len(_members) >= _LIMIT:
+        _members.clear()
+    found = _members[id(versions)] = (versions, {})
     return found[1]
+
+
+def _by_value_is_exact(versions: VersionRange) -> bool:
+    # packaging has no public view of a range's ``===`` literals; reading the private
+    # sets is confined here, and anything unexpected disables the memo (never an error).
+    admit = getattr(versions, "_admit", None)
+    reject = getattr(versions, "_reject", None)
+    return isinstance(admit, frozenset) and isinstance(reject, frozenset) and not (admit or reject)
 
 
 def count_within(versions: VersionRange, candidates: tuple[Version, ...]) -> int:
@@ -67,6 +85,8 @@ def count_within(versions: VersionRange, candidates: tuple[Version, ...]) -> int
     if found is not None:
         return found[2]
     answers = _answers(versions)
+    if answers is None:
+        return sum(1 for version in candidates if version in versions)
     count = 0
     for version in candidates:
         inside = answers.get(version)

@@ -73,3 +73,11 @@ def test_operations_return_one_object_per_spelled_range():
         first, exact(Version("2.0"))
     )
     assert exact(Version("1.0")) is exact(Version("1.0"))
+
+
+def test_a_literal_range_answers_by_spelling():
+    # `===1.0` admits the text 1.0 only; 1.0.0 is an equal version but another spelling.
+    literal = parse_range("p", "===1.0")
+    assert contains(literal, Version("1.0"))
+    assert not contains(literal, Version("1.0.0"))
+    assert _memo.count_within(literal, (Version("1.0"), Version("1.0.0"))) == 1
