@@ -95,9 +95,9 @@ class UniversalResolver:
         # Versions other forks chose; preferred after the previous lock's, anywhere.
         self._chosen: dict[str, list[Version]] = {}
         self._done: list[tuple[Fork, dict[str, Version]]] = []
-        # Look-ahead bookkeeping: (name, source, Python range of the region) warmed, and the
-        # versions whose metadata was fetched ahead.
-        self._warming: set[tuple[str, SourceRef, VersionRange]] = set()
+        # Look-ahead bookkeeping: (name, source, Python range of a narrowed region or None)
+        # warmed, and the versions whose metadata was fetched ahead.
+        self._warming: set[tuple[str, SourceRef, VersionRange | None]] = set()
         self._warmed: set[tuple[str, SourceRef, Version]] = set()
         self._listed: set[str] = set()
         self._background: set[asyncio.Task[None]] = set()
@@ -205,7 +205,7 @@ class UniversalResolver:
                 if child.region.python_range() != fork.region.python_range():
                     # An older Python may need older versions of what is still to be
                     # decided: fetch their metadata now, not one round trip at a time.
-                    self._warm(child, child.solver.undecided())
+                    self._warm(child, child.solver.undecided(), again=True)
         return children
 
     def _restart(self, region: MarkerTree) -> list[Fork]:
@@ -440,15 +440,19 @@ class UniversalResolver:
             children.append(child)
         return children
 
-    def _warm(self, fork: Fork, dependencies: Mapping[str, VersionRange]) -> None:
+    def _warm(
+        self, fork: Fork, dependencies: Mapping[str, VersionRange], *, again: bool = False
+    ) -> None:
         """Fetch ahead the metadata of the version each dependency will most likely get.
 
         The solver decides one package at a time, so without this every chosen version's
-        metadata is a round trip on the critical path. Once per package, source and Python
-        range of the region (a fork for older Pythons often needs older versions); only a
-        wheel's metadata (an sdist's might need a build); a package whose source is still
-        to be decided by marker is left to the fork that decides it.
+        metadata is a round trip on the critical path. Once per package and source, and
+        ``again`` once more per Python range when a split narrows it (a fork for older
+        Pythons often needs older versions); only a wheel's metadata (an sdist's might need
+        a build); a package whose source is still to be decided by marker is left to the
+        fork that decides it.
         """
+        span = fork.region.python_range() if again else None
         for key, allowed in dependencies.items():
             name, _extra = split_key(key)
             source = fork.sources.get(name)
@@ -456,7 +460,7 @@ class UniversalResolver:
                 if self._request.sources.get(name):
                     continue
                 source = DEFAULT_SOURCE
-            warming = (name, source, fork.region.python_range())
+            warming = (name, source, span)
             if warming in self._warming:
                 continue
             self._warming.add(warming)
