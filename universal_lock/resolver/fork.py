@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from packaging.ranges import VersionRange
 from packaging.version import Version
 
 from universal_lock.markers import FALSE, MarkerTree
@@ -32,6 +33,10 @@ class Fork:
     solver: Solver
     edges: dict[Node, dict[str, MarkerTree]] = field(default_factory=dict)
     sources: dict[str, SourceRef] = field(default_factory=dict)
+    #: The resolver's last answer per package: (range asked, generation, version chosen).
+    choices: dict[str, tuple[VersionRange, tuple[int, int], Version | None]] = field(
+        default_factory=dict, repr=False
+    )
     # ``needed`` kept up to date as edges arrive (edges are only ever added, so reachability
     # only grows); None until first asked, and in a fresh split whose region is smaller.
     _reached: dict[str, MarkerTree] | None = field(default=None, repr=False)

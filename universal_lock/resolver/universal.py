@@ -285,6 +285,19 @@ class UniversalResolver:
     # -- choosing a version -----------------------------------------------------------------
 
     async def _choose(self, fork: Fork, step: NeedsVersion) -> list[Fork]:
+        # Re-deciding after a backjump asks the same question again (the solver's summary
+        # is the same range object): answer it from this fork's memo while nothing the
+        # answer depends on has changed (finished forks, bans; required environments
+        # depend on reachability, so they disable the memo).
+        generation = (len(self._done), len(self._banned))
+        remembered = fork.choices.get(step.package)
+        if (
+            remembered is not None
+            and remembered[0] is step.versions
+            and remembered[1] == generation
+        ):
+            fork.solver.choose(step.package, remembered[2])
+            return []
         name, _extra = split_key(step.package)
         source = self._source_for(fork, name)
         if isinstance(source, list):
@@ -309,10 +322,18 @@ class UniversalResolver:
                 if (fork.region & ~missing).is_empty():
                     continue
                 return self._split(fork, fork.region.split_nonempty(missing))
+            self._remember(fork, step, generation, entry.version)
             fork.solver.choose(step.package, entry.version)
             return []
+        self._remember(fork, step, generation, None)
         fork.solver.choose(step.package, None)
         return []
+
+    def _remember(
+        self, fork: Fork, step: NeedsVersion, generation: tuple[int, int], version: Version | None
+    ) -> None:
+        if not self._request.required_environments:
+            fork.choices[step.package] = (step.versions, generation, version)
 
     def _candidates(
         self,
