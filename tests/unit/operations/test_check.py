@@ -64,7 +64,8 @@ def test_a_table_that_does_not_parse_alone_falls_back(project: Path) -> None:
         + '"""\n'
     )
     (project / "pylock.toml").write_text(text)
-    # Not valid TOML at all: not current (and no traceback).
+    # The cut table does not parse alone; the whole file does, and its fingerprint is now
+    # inside a string: not current (and no traceback).
     assert not is_current(project)
 
 
