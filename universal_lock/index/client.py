@@ -28,7 +28,7 @@ from universal_lock.index.auth import Credentials, find_credentials, host_key, r
 from universal_lock.index.cache import DiskCache, copy_into
 from universal_lock.index.cache_dir import resolve_cache_dir
 from universal_lock.index.config import IndexSettings
-from universal_lock.index.entries import parse_filename
+from universal_lock.index.entries import ParsedFilename, parse_filename
 from universal_lock.index.errors import HashMismatch, MalformedPage, OfflineMiss
 from universal_lock.index.inflight import InFlight
 from universal_lock.index.metadata import (
@@ -159,16 +159,12 @@ class IndexClient:
             raise InputError(f"`{path}` is not a wheel or sdist filename", path=path)
         if not resolved.is_file():
             raise InputError("no such file", path=path)
-        return Distribution(
-            filename=resolved.name,
+        return _named_file(
+            resolved.name,
+            parsed,
             url=resolved.as_uri(),
             index=LOCAL_INDEX,
-            name=parsed.name,
-            version=parsed.version,
-            kind=parsed.kind,
-            tags=parsed.tags,
-            build_tag=parsed.build_tag,
-            hashes={"sha256": file_sha256(resolved)},
+            sha256=file_sha256(resolved),
             size=resolved.stat().st_size,
             path=resolved,
         )
@@ -213,18 +209,7 @@ class IndexClient:
             sha256 = await asyncio.to_thread(file_sha256, path)
             size = path.stat().st_size
             self._cache.write_metadata(key, f"{sha256} {size}".encode())
-        return Distribution(
-            filename=filename,
-            url=bare,
-            index=URL_INDEX,
-            name=parsed.name,
-            version=parsed.version,
-            kind=parsed.kind,
-            tags=parsed.tags,
-            build_tag=parsed.build_tag,
-            hashes={"sha256": sha256},
-            size=size,
-        )
+        return _named_file(filename, parsed, url=bare, index=URL_INDEX, sha256=sha256, size=size)
 
     # -- prefetch -------------------------------------------------------------------------
 
@@ -455,3 +440,29 @@ def preferred_for_metadata(dists: Iterable[Distribution]) -> Distribution | None
         ),
     )
     return ranked[0] if ranked else None
+
+
+def _named_file(
+    filename: str,
+    parsed: ParsedFilename,
+    *,
+    url: str,
+    index: str,
+    sha256: str,
+    size: int | None,
+    path: Path | None = None,
+) -> Distribution:
+    """A distribution for a file a source names directly (a path or a URL)."""
+    return Distribution(
+        filename=filename,
+        url=url,
+        index=index,
+        name=parsed.name,
+        version=parsed.version,
+        kind=parsed.kind,
+        tags=parsed.tags,
+        build_tag=parsed.build_tag,
+        hashes={"sha256": sha256},
+        size=size,
+        path=path,
+    )
