@@ -102,3 +102,16 @@ def test_two_processes_writing_one_entry_never_tear_it(tmp_path):
     final = DiskCache(tmp_path).read_metadata("aa" * 32)
     assert final in (b"x" * 5000, b"y" * 5000)
     assert not list(tmp_path.rglob("*.part"))
+
+
+def test_an_earlier_page_layout_is_removed_when_a_page_is_first_written(tmp_path):
+    old = tmp_path / "simple-v1" / "idx"
+    old.mkdir(parents=True)
+    (old / "a.json").write_text("{}")
+    cache = DiskCache(tmp_path)
+    cache.write_metadata("ab" * 32, b"Name: a\n")  # reading or other writes keep it
+    assert cache.read_page("idx", canonicalize_name("a")) is None
+    assert old.exists()
+    cache.write_page("idx", canonicalize_name("a"), _page())
+    assert not (tmp_path / "simple-v1").exists()
+    assert cache.read_page("idx", canonicalize_name("a")) == _page()

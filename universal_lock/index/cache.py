@@ -8,6 +8,9 @@ Layout under the cache directory::
     files-v1/<sha256[:2]>/<sha256>/<filename>
     tmp/                                     downloads in progress (same filesystem)
 
+The page layout of earlier releases (``simple-v1/``) is removed the first time a page is
+written.
+
 Two ulock processes may share it: every entry is written to a temporary file and moved into
 place with ``os.replace`` (readers see the old or the new entry, never half of one), under an
 advisory lock file (``fcntl`` / ``msvcrt``) so two writers of one entry take turns.
@@ -32,6 +35,8 @@ from packaging.utils import NormalizedName
 from universal_lock.index.page_files import PageFiles
 
 _PAGES = "simple-v2"
+#: Directories of earlier cache layouts (pages as JSON bodies), removed on first write.
+_OBSOLETE = ("simple-v1",)
 # What a page entry starts with; an entry written by another format (or by a Python whose
 # marshal differs) is a miss and is fetched again.
 # Filenames are stored parsed, so the packaging release that parsed them is part of the format.
@@ -77,6 +82,14 @@ class DiskCache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._pruned = False
+
+    def _prune_obsolete(self) -> None:
+        # Layouts of earlier releases are never read again: remove them once, when this
+        # process first writes a page (a lock that only reads the cache leaves them alone).
+        self._pruned = True
+        for name in _OBSOLETE:
+            shutil.rmtree(self.root / name, ignore_errors=True)
 
     # -- project pages --------------------------------------------------------------------
 
@@ -96,6 +109,8 @@ class DiskCache:
 
     def write_page(self, index: str, name: NormalizedName, page: CachedPage) -> None:
         """Store ``page`` atomically."""
+        if not self._pruned:
+            self._prune_obsolete()
         values = (
             _PAGE_FORMAT,
             page.url,
