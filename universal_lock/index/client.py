@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from packaging.utils import NormalizedName, canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from universal_lock.errors import InputError
 from universal_lock.index import remote_metadata
@@ -31,6 +31,7 @@ from universal_lock.index.config import IndexSettings
 from universal_lock.index.entries import ParsedFilename, parse_filename
 from universal_lock.index.errors import HashMismatch, MalformedPage, OfflineMiss
 from universal_lock.index.inflight import InFlight
+from universal_lock.index.listing import FileListing
 from universal_lock.index.metadata import (
     parse_core_metadata,
     pkg_info_is_static,
@@ -51,6 +52,7 @@ from universal_lock.index.transport import Transport
 
 _log = logging.getLogger(__name__)
 PageResult = ProjectPage | NotFound | Unavailable
+ListingResult = FileListing | NotFound | Unavailable
 LOCAL_INDEX = ""
 #: The ``index`` of a distribution that a ``url`` source names.
 URL_INDEX = "<url>"
@@ -84,7 +86,7 @@ class IndexClient:
         self._transport = Transport(settings, credentials)
         self._cache = DiskCache(resolve_cache_dir(settings.cache_dir, environ=environ))
         self._pages = PageFetcher(self._transport, self._cache, settings)
-        self._page_tasks: InFlight[tuple[str, str], PageResult] = InFlight()
+        self._page_tasks: InFlight[tuple[str, str], ListingResult] = InFlight()
         self._flat_tasks: InFlight[str, list[Distribution] | Unavailable] = InFlight()
         self._metadata_tasks: InFlight[tuple[str, str, str], CoreMetadata | Unavailable] = (
             InFlight()
@@ -118,7 +120,23 @@ class IndexClient:
     # -- project pages and candidates -----------------------------------------------------
 
     async def project(self, name: str, index: str | None = None) -> PageResult:
-        """What one index (default: the default index) lists for ``name``."""
+        """What one index (default: the default index) lists for ``name``, every file built."""
+        found = await self._listing(name, index)
+        if not isinstance(found, FileListing):
+            return found
+        dists = tuple(found.distributions())
+        listed = found.listed_versions
+        return ProjectPage(
+            name=found.name,
+            index=found.index,
+            distributions=dists,
+            versions=_parse_versions(listed)
+            if listed is not None
+            else tuple(sorted({dist.version for dist in dists})),
+            from_cache=found.from_cache,
+        )
+
+    async def _listing(self, name: str, index: str | None) -> ListingResult:
         target = self._index(index) if index is not None else self._indexes[-1]
         normalized = canonicalize_name(name)
         return await self._page_tasks.run(
@@ -128,28 +146,40 @@ class IndexClient:
     async def candidates(self, name: str, pinned_index: str | None = None) -> list[Distribution]:
         """Every distribution the resolver may choose for ``name``, by the index rules.
 
+        ``listings`` with every file built, in listing order.
+        """
+        return [
+            dist
+            for listing in await self.listings(name, pinned_index)
+            for dist in listing.distributions()
+        ]
+
+    async def listings(self, name: str, pinned_index: str | None = None) -> tuple[FileListing, ...]:
+        """What the resolver may choose for ``name``, by the index rules: one listing per
+        index that serves it, files built only when asked for.
+
         Pinned to an index: only that index. Otherwise the non-explicit indexes in order, the
         default last; ``first-index`` stops at the first that has the project,
         ``unsafe-best-match`` takes them all. Raises ``OfflineMiss`` when offline and an index
         that must be asked has no cached page (the answer would otherwise be a guess).
         """
         if pinned_index is not None:
-            found = await self.project(name, pinned_index)
+            found = await self._listing(name, pinned_index)
             if isinstance(found, Unavailable):
                 raise OfflineMiss(found.what)
-            return list(found.distributions) if isinstance(found, ProjectPage) else []
-        result: list[Distribution] = []
+            return (found,) if isinstance(found, FileListing) else ()
+        result: list[FileListing] = []
         for index in self._indexes:
             if index.config.explicit:
                 continue
-            found = await self.project(name, index.name)
+            found = await self._listing(name, index.name)
             if isinstance(found, Unavailable):
                 raise OfflineMiss(found.what)
-            if isinstance(found, ProjectPage):
+            if isinstance(found, FileListing):
                 if self.settings.index_strategy == "first-index":
-                    return list(found.distributions)
-                result.extend(found.distributions)
-        return result
+                    return (found,)
+                result.append(found)
+        return tuple(result)
 
     def local_file(self, path: Path | str) -> Distribution:
         """A distribution for a wheel or sdist on disk (relative to the project root)."""
@@ -235,7 +265,7 @@ class IndexClient:
             _log.debug("prefetch failed: %s", type(task.exception()).__name__)
 
     async def _prefetch_pages(self, name: str, pinned_index: str | None) -> None:
-        await self.candidates(name, pinned_index)
+        await self.listings(name, pinned_index)
 
     async def _prefetch_metadata(
         self, name: str, versions: tuple[Version, ...], pinned_index: str | None
@@ -412,7 +442,7 @@ class IndexClient:
             known = ", ".join(f"`{index}`" for index in self._by_name)
             raise InputError(f"unknown index `{name}` (known: {known})") from None
 
-    async def _load_page(self, index: ResolvedIndex, name: NormalizedName) -> PageResult:
+    async def _load_page(self, index: ResolvedIndex, name: NormalizedName) -> ListingResult:
         if not index.flat:
             return await self._pages.page(index, name)
         listing = await self._flat_tasks.run(
@@ -420,11 +450,20 @@ class IndexClient:
         )
         if isinstance(listing, Unavailable):
             return Unavailable(name=name, index=index.name, what=listing.what)
-        dists = tuple(dist for dist in listing if dist.name == name)
+        dists = [dist for dist in listing if dist.name == name]
         if not dists:
             return NotFound(name=name, index=index.name)
-        versions = tuple(sorted({dist.version for dist in dists}))
-        return ProjectPage(name=name, index=index.name, distributions=dists, versions=versions)
+        return FileListing.of_distributions(dists, index=index.name, name=name)
+
+
+def _parse_versions(values: tuple[str, ...]) -> tuple[Version, ...]:
+    result = []
+    for value in values:
+        try:
+            result.append(Version(value))
+        except InvalidVersion:
+            continue
+    return tuple(sorted(set(result)))
 
 
 def preferred_for_metadata(dists: Iterable[Distribution]) -> Distribution | None:

@@ -147,6 +147,11 @@ def _row(entry: FileEntry) -> FileRow:
     )
 
 
+def parsed_name(filename: str) -> ParsedName | None:
+    """What one filename says (as in the ``parsed`` column); ``None`` for an unusable file."""
+    return _parsed_names((filename,))[0]
+
+
 def _parsed_names(filenames: Iterable[str]) -> tuple[ParsedName | None, ...]:
     # Equal texts become one object, which marshal then writes once and reads back shared.
     shared: dict[str, str] = {}
@@ -229,54 +234,62 @@ def to_distributions(
     project); a flat index passes ``None`` and keeps everything. ``local_dir`` marks files
     that live on the local disk, so their ``path`` is filled in.
     """
-    result: list[Distribution] = []
-    append = result.append
     wanted = canonicalize_name(project) if project is not None else None
     # The files of one release share one Version object.
     versions: dict[str, Version] = {}
-    for filename, url, hashes, requires_python, yanked, metadata, size, uploaded, parsed in zip(
-        files.filenames,
-        files.urls,
-        files.hashes,
-        files.requires_python,
-        files.yanked,
-        files.core_metadata,
-        files.sizes,
-        files.upload_times,
-        files.parsed,
-        strict=True,
-    ):
-        if parsed is None:
+    result: list[Distribution] = []
+    for row, parsed in enumerate(files.parsed):
+        if parsed is None or (wanted is not None and parsed[0] != wanted):
             continue
-        name, version_text, kind, tag_text, build_tag = parsed
-        if wanted is not None and name != wanted:
-            continue
-        version = versions.get(version_text)
+        version = versions.get(parsed[1])
         if version is None:
-            version = versions[version_text] = Version(version_text)
-        append(
-            Distribution(
-                filename=filename,
-                url=url,
-                index=index,
-                name=NormalizedName(name),
-                version=version,
-                kind="wheel" if kind == "wheel" else "sdist",
-                tags=wheel_tags(tag_text) if tag_text else _NO_TAGS,
-                build_tag=build_tag,
-                requires_python=_requires_python(requires_python),
-                yanked=yanked,
-                hashes=_mapping(hashes),
-                size=size,
-                upload_time=None if uploaded is None else _upload_time(uploaded),
-                core_metadata=bool(metadata),
-                core_metadata_hashes=(
-                    _mapping(metadata) if isinstance(metadata, tuple) else _NO_HASHES
-                ),
-                path=None if local_dir is None else local_dir / filename,
-            )
+            version = versions[parsed[1]] = Version(parsed[1])
+        result.append(
+            distribution_at(files, row, index=index, version=version, local_dir=local_dir)
         )
     return result
+
+
+def distribution_at(
+    files: PageFiles,
+    row: int,
+    *,
+    index: str,
+    version: Version,
+    local_dir: Path | None = None,
+    parsed: ParsedName | None = None,
+) -> Distribution:
+    """The ``Distribution`` of the file in ``row`` (which must be usable: ``parsed`` set).
+
+    ``version`` is the parsed version text as a ``Version``, passed in so that the files of
+    one release can share one object; ``parsed`` is what the filename says, when the
+    caller has it (else it is read from the ``parsed`` column).
+    """
+    if parsed is None:
+        parsed = files.parsed[row]
+    assert parsed is not None
+    name, _version_text, kind, tag_text, build_tag = parsed
+    filename = files.filenames[row]
+    metadata = files.core_metadata[row]
+    uploaded = files.upload_times[row]
+    return Distribution(
+        filename=filename,
+        url=files.urls[row],
+        index=index,
+        name=NormalizedName(name),
+        version=version,
+        kind="wheel" if kind == "wheel" else "sdist",
+        tags=wheel_tags(tag_text) if tag_text else _NO_TAGS,
+        build_tag=build_tag,
+        requires_python=requires_python_spec(files.requires_python[row]),
+        yanked=files.yanked[row],
+        hashes=_mapping(files.hashes[row]),
+        size=files.sizes[row],
+        upload_time=None if uploaded is None else upload_time(uploaded),
+        core_metadata=bool(metadata),
+        core_metadata_hashes=_mapping(metadata) if isinstance(metadata, tuple) else _NO_HASHES,
+        path=None if local_dir is None else local_dir / filename,
+    )
 
 
 def _mapping(hashes: FlatHashes) -> Mapping[str, str]:
@@ -284,7 +297,8 @@ def _mapping(hashes: FlatHashes) -> Mapping[str, str]:
     return FileHashes(hashes) if hashes else _NO_HASHES
 
 
-def _upload_time(text: str) -> datetime | None:
+def upload_time(text: str) -> datetime | None:
+    """An ``upload_times`` item as a datetime (``None`` if it does not read as one)."""
     try:
         return datetime.fromisoformat(text)
     except ValueError:
@@ -292,7 +306,8 @@ def _upload_time(text: str) -> datetime | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def _requires_python(value: str | None) -> SpecifierSet | None:
+def requires_python_spec(value: str | None) -> SpecifierSet | None:
+    """A ``requires_python`` item as a specifier set; ``None`` when absent or unreadable."""
     # Some old uploads carry junk here; pip ignores such a value and so do we.
     if not value or not value.strip():
         return None

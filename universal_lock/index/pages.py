@@ -20,14 +20,14 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from packaging.utils import NormalizedName, canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from universal_lock.index.auth import redact_url, require_secure, split_credentials
 from universal_lock.index.cache import CachedPage, DiskCache, index_key
 from universal_lock.index.config import IndexConfig, IndexSettings
 from universal_lock.index.entries import FileEntry
 from universal_lock.index.errors import MalformedPage
-from universal_lock.index.models import Distribution, NotFound, ProjectPage, Unavailable
+from universal_lock.index.listing import FileListing
+from universal_lock.index.models import Distribution, NotFound, Unavailable
 from universal_lock.index.page_files import PageFiles, columns_of, to_distributions
 from universal_lock.index.parse_html import parse_html_page
 from universal_lock.index.parse_json import json_page_files
@@ -91,8 +91,9 @@ class PageFetcher:
 
     async def page(
         self, index: ResolvedIndex, name: NormalizedName
-    ) -> ProjectPage | NotFound | Unavailable:
-        """The project page of ``name`` on a simple (non-flat) index."""
+    ) -> FileListing | NotFound | Unavailable:
+        """The project page of ``name`` on a simple (non-flat) index, as a listing whose
+        distributions are built when asked for (see ``FileListing``)."""
         if index.directory is not None:
             return await asyncio.to_thread(self._local_simple_page, index, name)
         url = f"{index.url.rstrip('/')}/{name}/"
@@ -102,7 +103,7 @@ class PageFetcher:
         stored, from_cache = cached
         if stored.content_type == _NOT_FOUND:
             return NotFound(name=name, index=index.name)
-        return _project_page(stored, index, name, from_cache=from_cache)
+        return FileListing(stored.files, index=index.name, name=name, from_cache=from_cache)
 
     async def flat_distributions(self, index: ResolvedIndex) -> list[Distribution] | Unavailable:
         """Every distribution a flat index (directory or HTML page) lists."""
@@ -155,7 +156,7 @@ class PageFetcher:
 
     def _local_simple_page(
         self, index: ResolvedIndex, name: NormalizedName
-    ) -> ProjectPage | NotFound:
+    ) -> FileListing | NotFound:
         assert index.directory is not None
         page_file = index.directory / name / "index.html"
         if not page_file.is_file():
@@ -165,12 +166,7 @@ class PageFetcher:
         dists = _with_local_paths(
             to_distributions(columns_of(entries), index=index.name, project=name)
         )
-        return ProjectPage(
-            name=name,
-            index=index.name,
-            distributions=tuple(dists),
-            versions=_versions_of(dists),
-        )
+        return FileListing.of_distributions(dists, index=index.name, name=name)
 
     def _flat_directory(self, index: ResolvedIndex) -> list[Distribution]:
         assert index.directory is not None
@@ -272,31 +268,3 @@ def _cache_control(response: Response) -> tuple[float | None, bool]:
             except ValueError:
                 max_age = 0.0
     return max_age, no_cache
-
-
-def _project_page(
-    stored: CachedPage, index: ResolvedIndex, name: NormalizedName, *, from_cache: bool
-) -> ProjectPage:
-    dists = to_distributions(stored.files, index=index.name, project=name)
-    listed = stored.files.versions
-    return ProjectPage(
-        name=name,
-        index=index.name,
-        distributions=tuple(dists),
-        versions=tuple(_parse_versions(listed)) if listed is not None else _versions_of(dists),
-        from_cache=from_cache,
-    )
-
-
-def _parse_versions(values: tuple[str, ...]) -> list[Version]:
-    result = []
-    for value in values:
-        try:
-            result.append(Version(value))
-        except InvalidVersion:
-            continue
-    return sorted(set(result))
-
-
-def _versions_of(dists: list[Distribution]) -> tuple[Version, ...]:
-    return tuple(sorted({dist.version for dist in dists}))

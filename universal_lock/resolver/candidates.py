@@ -11,7 +11,7 @@ other forks already chose).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Literal
@@ -21,6 +21,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from universal_lock.index import Distribution
+from universal_lock.index.listing import FileListing, LazyFiles
+from universal_lock.index.page_files import requires_python_spec
 from universal_lock.solver import FULL, contains
 
 PrereleaseMode = Literal[
@@ -43,50 +45,91 @@ class VersionFiles:
     """One version of a package with its usable files from one source.
 
     ``python`` is the union of the files' Requires-Python: the interpreters for which at
-    least one file of this version may be installed.
+    least one file of this version may be installed. ``held`` holds the files; ``files``
+    builds them on the first ask (the resolver looks at the files of few versions).
     """
 
     version: Version
-    files: tuple[Distribution, ...]
     python: VersionRange
     yanked: bool
+    held: LazyFiles = field(compare=False, repr=False)
+
+    @property
+    def files(self) -> tuple[Distribution, ...]:
+        """The usable files, sorted by filename."""
+        return self.held.files()
+
+    @classmethod
+    def of(
+        cls, *, version: Version, files: Iterable[Distribution], python: VersionRange, yanked: bool
+    ) -> VersionFiles:
+        """A version whose files are already built."""
+        return cls(version=version, python=python, yanked=yanked, held=LazyFiles.of(files))
 
 
 def group_versions(
-    distributions: Iterable[Distribution], exclude_newer: datetime | None
+    listings: Iterable[FileListing], exclude_newer: datetime | None
 ) -> list[VersionFiles]:
     """Group files by version (ascending), dropping files uploaded after ``exclude_newer``.
 
     Files without an upload time are kept when ``exclude_newer`` is set: the index did not
     say, and dropping them would empty every index that does not report upload times.
+    Yanked files are dropped from a version that has other files; a version whose files are
+    all yanked keeps them and is ``yanked``. Reads the listings' columns only: no file's
+    ``Distribution`` is built here.
     """
-    by_version: dict[Version, list[Distribution]] = {}
-    for dist in distributions:
-        uploaded = dist.upload_time
-        if exclude_newer is not None and uploaded is not None and uploaded > exclude_newer:
-            continue
-        by_version.setdefault(dist.version, []).append(dist)
+    by_version: dict[Version, list[tuple[FileListing, list[int]]]] = {}
+    for listing in listings:
+        for version, rows in listing.version_rows(exclude_newer):
+            parts = by_version.get(version)
+            if parts is None:
+                by_version[version] = [(listing, rows)]
+            else:
+                parts.append((listing, rows))
     grouped: list[VersionFiles] = []
     for version in sorted(by_version):
-        files = by_version[version]
-        usable = [dist for dist in files if dist.yanked is None] or files
+        parts = by_version[version]
+        usable = [(listing, _unyanked(listing, rows)) for listing, rows in parts]
+        yanked = not any(rows for _listing, rows in usable)
+        if yanked:
+            usable = parts
         grouped.append(
             VersionFiles(
                 version=version,
-                files=tuple(sorted(usable, key=lambda dist: dist.filename)),
                 python=_python_union(usable),
-                yanked=all(dist.yanked is not None for dist in files),
+                yanked=yanked,
+                held=LazyFiles(usable),
             )
         )
     return grouped
 
 
-def _python_union(files: Sequence[Distribution]) -> VersionRange:
+def _unyanked(listing: FileListing, rows: list[int]) -> list[int]:
+    marks = listing.yanked
+    for row in rows:
+        if marks[row] is not None:
+            return [row for row in rows if marks[row] is None]
+    return rows  # nothing yanked (the common case): the listing's own list, no copy
+
+
+def _python_union(parts: Sequence[tuple[FileListing, Sequence[int]]]) -> VersionRange:
+    texts: set[str | None] = set()
+    for listing, rows in parts:
+        column = listing.requires_python
+        texts.update(column[row] for row in rows)
+    return _union_of_texts(frozenset(texts))
+
+
+@lru_cache(maxsize=4096)
+def _union_of_texts(texts: frozenset[str | None]) -> VersionRange:
+    """The union of the Requires-Python texts of a version's files (a project repeats a few
+    texts on many versions); a file without one (or with junk) allows every Python."""
     specifiers: set[str] = set()
-    for dist in files:
-        if dist.requires_python is None:
+    for text in texts:
+        specifier = requires_python_spec(text)
+        if specifier is None:
             return FULL
-        specifiers.add(str(dist.requires_python))
+        specifiers.add(str(specifier))
     return _union_of(frozenset(specifiers)) if specifiers else FULL
 
 

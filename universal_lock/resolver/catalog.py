@@ -66,8 +66,8 @@ class Catalog:
     async def _load(self, name: str, source: SourceRef) -> list[VersionFiles]:
         try:
             self._progress(f"fetching {name}")
-            dists = await self._finder.distributions(name, source)
-            listing = group_versions(dists, self._exclude_newer)
+            listings = await self._finder.listings(name, source)
+            listing = group_versions(listings, self._exclude_newer)
             self._versions[(name, source)] = listing
             known = self.known_versions.get(name, ())
             self.known_versions[name] = (*known, *(entry.version for entry in listing))

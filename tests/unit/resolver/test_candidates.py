@@ -9,7 +9,7 @@ from universal_lock.solver import FULL, parse_range
 
 
 def _entry(text: str, *, yanked: bool = False) -> VersionFiles:
-    return VersionFiles(version=Version(text), files=(), python=FULL, yanked=yanked)
+    return VersionFiles.of(version=Version(text), files=(), python=FULL, yanked=yanked)
 
 
 def _order(listing, allowed, **options):
