@@ -21,7 +21,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
 from universal_lock.index.models import Distribution
-from universal_lock.index.page_files import PageFiles, distribution_at, parsed_name, upload_time
+from universal_lock.index.page_files import PageFiles, distribution_at, reparsed, upload_time
 
 VersionRows = list[tuple[Version, list[int]]]
 """Versions with the rows of their files, in the order their first file is listed."""
@@ -60,7 +60,7 @@ class FileListing:
         from_cache: bool = False,
     ) -> None:
         self.index = index
-        self.name = name
+        self.name = canonicalize_name(name)
         self.from_cache = from_cache
         self.listed_versions = files.versions
         """The page's PEP 700 ``versions`` list (text), when it had one."""
@@ -116,23 +116,22 @@ class FileListing:
             )
         return known
 
-    def distribution(self, row: int) -> Distribution:
-        """The distribution of the file in ``row``, built on the first ask and then kept."""
+    def distribution(self, row: int, version: Version) -> Distribution:
+        """The distribution of the file in ``row``, which ``version_rows`` listed under
+        ``version``; built on the first ask and then kept."""
         built = self._built.get(row)
         if built is None:
             files = self._files
             assert files is not None  # a listing of built distributions has them all
-            parsed = parsed_name(self.filenames[row])
-            assert parsed is not None
-            version = self._version_of(parsed[1])
+            parsed = reparsed(self.filenames[row], name=self.name, version_text="")
             built = distribution_at(files, row, index=self.index, version=version, parsed=parsed)
             self._built[row] = built
         return built
 
     def distributions(self) -> list[Distribution]:
         """Every usable file, in page order (this builds them all)."""
-        rows = sorted(row for _version, rows in self.version_rows() for row in rows)
-        return [self.distribution(row) for row in rows]
+        refs = sorted((row, version) for version, rows in self.version_rows() for row in rows)
+        return [self.distribution(row, version) for row, version in refs]
 
     @property
     def built_count(self) -> int:
@@ -142,7 +141,7 @@ class FileListing:
     def _group(self) -> VersionRows:
         files = self._files
         assert files is not None
-        wanted = canonicalize_name(self.name)
+        wanted = self.name
         by_text: dict[str, list[int]] = {}
         for row, parsed in enumerate(files.parsed):
             if parsed is None or parsed[0] != wanted:
@@ -152,9 +151,9 @@ class FileListing:
                 rows = by_text[parsed[1]] = []
             rows.append(row)
         # What is kept until files are built, kept small: the parsed filenames are dropped
-        # (the few files built are parsed again) and equal Requires-Python texts shared (a
-        # page read back from the cache has one string per file). A large lock holds
-        # some 70,000 rows: this saves about 10 MB.
+        # (what a built file needs of them is cheap to read again: ``reparsed``) and equal
+        # Requires-Python texts shared (a page read back from the cache has one string per
+        # file). A large lock holds some 70,000 rows: this saves about 10 MB.
         shared: dict[str | None, str | None] = {}
         self.requires_python = tuple(
             map(shared.setdefault, files.requires_python, files.requires_python)
@@ -201,8 +200,10 @@ class LazyFiles:
 
     __slots__ = ("_files", "_parts")
 
-    def __init__(self, parts: Iterable[tuple[FileListing, Sequence[int]]]) -> None:
-        self._parts: tuple[tuple[FileListing, Sequence[int]], ...] | None = tuple(parts)
+    def __init__(self, parts: Iterable[tuple[FileListing, Sequence[int], Version]]) -> None:
+        """``parts``: listings, each with rows of its own and the version they were listed
+        under (an item of ``FileListing.version_rows``)."""
+        self._parts: tuple[tuple[FileListing, Sequence[int], Version], ...] | None = tuple(parts)
         self._files: tuple[Distribution, ...] = ()
 
     @classmethod
@@ -222,8 +223,10 @@ class LazyFiles:
         """The distributions, sorted by filename."""
         parts = self._parts
         if parts is not None:
-            refs = [(listing, row) for listing, rows in parts for row in rows]
+            refs = [(listing, row, version) for listing, rows, version in parts for row in rows]
             refs.sort(key=lambda ref: ref[0].filenames[ref[1]])
-            self._files = tuple(listing.distribution(row) for listing, row in refs)
+            self._files = tuple(
+                listing.distribution(row, version) for listing, row, version in refs
+            )
             self._parts = None
         return self._files

@@ -147,9 +147,20 @@ def _row(entry: FileEntry) -> FileRow:
     )
 
 
-def parsed_name(filename: str) -> ParsedName | None:
-    """What one filename says (as in the ``parsed`` column); ``None`` for an unusable file."""
-    return _parsed_names((filename,))[0]
+def reparsed(filename: str, *, name: str, version_text: str) -> ParsedName:
+    """The ``parsed`` item of a usable file again, when its name and version are known.
+
+    Cheap (no version parsing): the kind from the suffix, the tags from the last three
+    fields; only a wheel with a build tag (a sixth field, rare) is parsed in full.
+    """
+    if not filename.endswith(".whl"):
+        return (name, version_text, "sdist", "", ())
+    build_tag: BuildTag = ()
+    if filename.count("-") == 5:
+        parsed = parse_filename(filename)
+        assert parsed is not None
+        build_tag = parsed.build_tag
+    return (name, version_text, "wheel", wheel_tag_text(filename), build_tag)
 
 
 def _parsed_names(filenames: Iterable[str]) -> tuple[ParsedName | None, ...]:

@@ -78,21 +78,29 @@ def group_versions(
     all yanked keeps them and is ``yanked``. Reads the listings' columns only: no file's
     ``Distribution`` is built here.
     """
-    by_version: dict[Version, list[tuple[FileListing, list[int]]]] = {}
+    by_version: dict[Version, list[tuple[FileListing, list[int], Version]]] = {}
     for listing in listings:
         for version, rows in listing.version_rows(exclude_newer):
             parts = by_version.get(version)
             if parts is None:
-                by_version[version] = [(listing, rows)]
+                by_version[version] = [(listing, rows, version)]
             else:
-                parts.append((listing, rows))
+                parts.append((listing, rows, version))
     grouped: list[VersionFiles] = []
     for version in sorted(by_version):
         parts = by_version[version]
-        usable = [(listing, _unyanked(listing, rows)) for listing, rows in parts]
-        yanked = not any(rows for _listing, rows in usable)
-        if yanked:
-            usable = parts
+        if len(parts) == 1:  # the common case, without the general case's lists
+            listing, rows, spelled = parts[0]
+            usable_rows = _unyanked(listing, rows)
+            yanked = not usable_rows
+            usable = [(listing, rows if yanked else usable_rows, spelled)]
+        else:
+            usable = [
+                (listing, _unyanked(listing, rows), spelled) for listing, rows, spelled in parts
+            ]
+            yanked = not any(rows for _listing, rows, _spelled in usable)
+            if yanked:
+                usable = parts
         grouped.append(
             VersionFiles(
                 version=version,
@@ -112,11 +120,13 @@ def _unyanked(listing: FileListing, rows: list[int]) -> list[int]:
     return rows  # nothing yanked (the common case): the listing's own list, no copy
 
 
-def _python_union(parts: Sequence[tuple[FileListing, Sequence[int]]]) -> VersionRange:
+def _python_union(parts: Sequence[tuple[FileListing, Sequence[int], Version]]) -> VersionRange:
+    if len(parts) == 1:
+        listing, rows, _version = parts[0]
+        return _union_of_texts(frozenset(map(listing.requires_python.__getitem__, rows)))
     texts: set[str | None] = set()
-    for listing, rows in parts:
-        column = listing.requires_python
-        texts.update(column[row] for row in rows)
+    for listing, rows, _version in parts:
+        texts.update(map(listing.requires_python.__getitem__, rows))
     return _union_of_texts(frozenset(texts))
 
 
