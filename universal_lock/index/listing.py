@@ -1,6 +1,6 @@
 """What one index lists for one project, read from the page's columns, files built on demand.
 
-A large lock reads pages that list some 80,000 files, of which the resolver looks at the
+A large lock reads pages that list some 70,000 files, of which the resolver looks at the
 files of a few hundred versions. ``FileListing`` keeps the page's ``PageFiles`` columns and
 answers, per version, from those columns alone (which rows, yanked or not, Requires-Python,
 upload time); a file's ``Distribution`` is built the first time somebody asks for it, and

@@ -30,7 +30,7 @@ class Finder(Protocol):
         ...
 
     def prefetch(self, name: str, source: SourceRef) -> None:
-        """Start fetching what ``distributions(name, source)`` will need; never fails."""
+        """Start fetching what ``listings(name, source)`` will need; never fails."""
         ...
 
 
