@@ -49,9 +49,19 @@ def select_build_environment(
     scope = _scope(lock, environment, extras, groups)
     rank = {tag: position for position, tag in enumerate(tags)}
     chosen: list[Selected] = []
+    seen: dict[str, BuildPin] = {}
     for pin in entry.build_requires:
         if not _holds(pin.marker, scope):
             continue
+        if pin.name in seen:
+            raise SelectionError(
+                f"two build requirements of `{entry.name}` apply here: `{seen[pin.name]}` "
+                f"and `{pin}`",
+                reason="ambiguous",
+                package=pin.name,
+                hint="the lock is inconsistent; run `ulock lock` again",
+            )
+        seen[pin.name] = pin
         package = _pinned_entry(lock, entry, pin, scope)
         wheel = _best_wheel(package, rank)
         if wheel is None:
