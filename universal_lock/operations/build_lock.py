@@ -68,6 +68,22 @@ class LockedBuilds:
     packages: tuple[ResolvedPackage, ...]
 
 
+def union(markers: Iterable[MarkerTree]) -> MarkerTree:
+    """Where any of ``markers`` holds."""
+    whole = FALSE
+    for marker in markers:
+        whole = whole | marker
+    return whole
+
+
+def declared_targets(project: Project) -> MarkerTree | None:
+    """The machines the project says it runs on (``environments``, else required
+    environments), or None when it declares none."""
+    settings = project.settings
+    declared = settings.environments or settings.required_environments
+    return union(declared) if declared else None
+
+
 def uncovered_region(package: ResolvedPackage) -> MarkerTree:
     """Where ``package`` applies but none of its wheels installs: where its sdist is built."""
     if not any(dist.kind == "sdist" for dist in package.files):
@@ -95,9 +111,7 @@ async def sdist_builders(
     exotic platforms and future Pythons, and locking them would download every large sdist
     on each cold lock, so ``ulock sync`` resolves such a build when it happens (and says so).
     """
-    whole = FALSE
-    for region in regions:
-        whole = whole | region
+    whole = union(regions)
     wanted: list[tuple[ResolvedPackage, Distribution, MarkerTree]] = []
     for package in packages:
         has_wheels = any(dist.kind == "wheel" for dist in package.files)
@@ -134,9 +148,7 @@ def project_builder(project: Project, regions: Sequence[MarkerTree]) -> Builder 
     """The project's own builder, when it has ``[build-system]``."""
     if not project.installable or project.name is None or project.build_system is None:
         return None
-    whole = FALSE
-    for region in regions:
-        whole = whole | region
+    whole = union(regions)
     return Builder(
         key=(canonicalize_name(project.name), None),
         requires=project.build_system.requires,

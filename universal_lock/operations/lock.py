@@ -41,10 +41,11 @@ from universal_lock.lockfile import (
     render,
     write_atomic,
 )
-from universal_lock.markers import FALSE, MarkerTree, marker_from_wheel_tags
+from universal_lock.markers import MarkerTree, marker_from_wheel_tags
 from universal_lock.operations import check as check_module
 from universal_lock.operations.build_lock import (
     LockedBuilds,
+    declared_targets,
     lock_builds,
     project_builder,
     sdist_builders,
@@ -263,12 +264,7 @@ async def _lock_builds(  # noqa: PLR0917 - the lock's whole context
 ) -> LockedBuilds:
     """Lock the build requirements of the project and of every sdist that may be built."""
     regions = request.regions
-    settings = project.settings
-    targets = None
-    if settings.environments or settings.required_environments:
-        targets = FALSE
-        for environment in settings.environments or settings.required_environments:
-            targets = targets | environment
+    targets = declared_targets(project)
     builders = await sdist_builders(resolution.packages, regions, client, targets=targets)
     own = project_builder(project, regions)
     if own is not None:
