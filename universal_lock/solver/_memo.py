@@ -19,11 +19,16 @@ the answers are simply computed again).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from packaging.ranges import VersionRange
 from packaging.version import Version
 
 #: Entries per table before it is emptied.
 _LIMIT = 1 << 16
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 # Membership by range, then by version (a ``Version`` caches its hash; equal versions
 # have the same answer), which is smaller than one entry per pair.
@@ -36,6 +41,14 @@ _differences: dict[tuple[int, int], tuple[VersionRange, VersionRange, VersionRan
 _unions: dict[tuple[int, int], tuple[VersionRange, VersionRange, VersionRange]] = {}
 _singletons: dict[int, tuple[Version, VersionRange]] = {}
 _interned: dict[VersionRange, VersionRange] = {}
+
+
+def _store(table: dict[_K, _V], key: _K, entry: _V) -> _V:
+    """Put ``entry`` in ``table`` (emptied first when it has reached ``_LIMIT``); return it."""
+    if len(table) >= _LIMIT:
+        table.clear()
+    table[key] = entry
+    return entry
 
 
 def contains(versions: VersionRange, version: Version) -> bool:
@@ -64,9 +77,7 @@ def _answers(versions: VersionRange) -> dict[Version, bool] | None:
         return found[1]
     if not _by_value_is_exact(versions):
         return None
-    if len(_members) >= _LIMIT:
-        _members.clear()
-    found = _members[id(versions)] = (versions, {})
+    found = _store(_members, id(versions), (versions, {}))
     return found[1]
 
 
@@ -93,9 +104,7 @@ def count_within(versions: VersionRange, candidates: tuple[Version, ...]) -> int
         if inside is None:
             inside = answers[version] = version in versions
         count += inside
-    if len(_counts) >= _LIMIT:
-        _counts.clear()
-    _counts[key] = (versions, candidates, count)
+    _store(_counts, key, (versions, candidates, count))
     return count
 
 
@@ -108,9 +117,7 @@ def is_subset(inner: VersionRange, outer: VersionRange) -> bool:
     if found is not None:
         return found[2]
     result = inner.is_subset(outer)
-    if len(_subsets) >= _LIMIT:
-        _subsets.clear()
-    _subsets[key] = (inner, outer, result)
+    _store(_subsets, key, (inner, outer, result))
     return result
 
 
@@ -121,9 +128,7 @@ def is_disjoint(first: VersionRange, second: VersionRange) -> bool:
     if found is not None:
         return found[2]
     result = first.is_disjoint(second)
-    if len(_disjoints) >= _LIMIT:
-        _disjoints.clear()
-    _disjoints[key] = (first, second, result)
+    _store(_disjoints, key, (first, second, result))
     return result
 
 
@@ -136,9 +141,7 @@ def intersection(first: VersionRange, second: VersionRange) -> VersionRange:
     if found is not None:
         return found[2]
     result = _canonical(first & second)
-    if len(_intersections) >= _LIMIT:
-        _intersections.clear()
-    _intersections[key] = (first, second, result)
+    _store(_intersections, key, (first, second, result))
     return result
 
 
@@ -149,9 +152,7 @@ def difference(first: VersionRange, second: VersionRange) -> VersionRange:
     if found is not None:
         return found[2]
     result = _canonical(first - second)
-    if len(_differences) >= _LIMIT:
-        _differences.clear()
-    _differences[key] = (first, second, result)
+    _store(_differences, key, (first, second, result))
     return result
 
 
@@ -164,9 +165,7 @@ def union(first: VersionRange, second: VersionRange) -> VersionRange:
     if found is not None:
         return found[2]
     result = _canonical(first | second)
-    if len(_unions) >= _LIMIT:
-        _unions.clear()
-    _unions[key] = (first, second, result)
+    _store(_unions, key, (first, second, result))
     return result
 
 
@@ -176,9 +175,7 @@ def singleton(version: Version) -> VersionRange:
     if found is not None:
         return found[1]
     result = _canonical(VersionRange.singleton(version, prereleases=True))
-    if len(_singletons) >= _LIMIT:
-        _singletons.clear()
-    _singletons[id(version)] = (version, result)
+    _store(_singletons, id(version), (version, result))
     return result
 
 
@@ -194,10 +191,7 @@ def _canonical(result: VersionRange) -> VersionRange:
     found = _interned.get(result)
     if found is not None and _spelled_alike(found, result):
         return found
-    if len(_interned) >= _LIMIT:
-        _interned.clear()
-    _interned[result] = result
-    return result
+    return _store(_interned, result, result)
 
 
 def _spelled_alike(first: VersionRange, second: VersionRange) -> bool:
