@@ -28,6 +28,7 @@ from packaging.utils import canonicalize_name
 from universal_lock.errors import UlockError
 from universal_lock.installer.fetch import FileRequest, fetch_all
 from universal_lock.lockfile import (
+    BuildPin,
     Lock,
     LockedFile,
     LockedPackage,
@@ -55,11 +56,15 @@ class BuildContext:
     extras: tuple[str, ...] = ()
     groups: tuple[str, ...] | None = None
 
-    def digest(self, entry: LockedPackage) -> str | None:
-        """Identifies the build environment of ``entry`` here (None: no pins apply)."""
-        pins = applying_pins(
+    def pins(self, entry: LockedPackage) -> tuple[BuildPin, ...]:
+        """The pins of ``entry`` that apply here."""
+        return applying_pins(
             self.lock, entry, self.environment, extras=self.extras, groups=self.groups
         )
+
+    def digest(self, entry: LockedPackage) -> str | None:
+        """Identifies the build environment of ``entry`` here (None: no pins apply)."""
+        pins = self.pins(entry)
         if not pins:
             return None
         text = "\n".join(sorted(f"{pin.name}=={pin.version}" for pin in pins))
@@ -89,13 +94,7 @@ class LockedBuildRequirements:
         self._work_dir = work_dir
         self._fallback = fallback
         self._report = report
-        self._pins = applying_pins(
-            context.lock,
-            entry,
-            context.environment,
-            extras=context.extras,
-            groups=context.groups,
-        )
+        self._pins = context.pins(entry)
 
     async def __call__(self, requirements: Sequence[Requirement], *, dynamic: bool) -> list[Path]:
         unmet = unmet_requirements(requirements, self._pins, self._context.environment)
