@@ -3,13 +3,23 @@
 Pure functions over bytes and local files. The parse is lenient where pip is (unknown fields,
 odd ``Metadata-Version``) and strict where the resolver depends on it: an unparsable
 ``Requires-Dist`` or ``Requires-Python`` raises ``InvalidRequirementData`` naming the package.
+
+Most metadata files are plain UTF-8 header blocks, and a lock reads hundreds to thousands of
+them (every version the resolver tries), so those are read by a direct scan of the header
+lines; anything unusual (folded lines, carriage returns, bytes that are not UTF-8, header
+lines the email grammar would treat specially) goes through ``packaging``'s email parser,
+which the scan agrees with field for field (tests/index/test_metadata.py checks both on the
+same inputs). Requirement strings repeat across versions and packages, so each distinct one
+is parsed once per process.
 """
 
 from __future__ import annotations
 
+import re
 import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from packaging.metadata import parse_email
 from packaging.requirements import InvalidRequirement, Requirement
@@ -25,28 +35,98 @@ from universal_lock.index.wheel_zip import metadata_member_name
 # Fields whose being dynamic in an sdist's PKG-INFO means we must build to know them.
 _RESOLUTION_FIELDS = frozenset({"requires-dist", "requires-python", "provides-extra"})
 
+# The fields resolution reads: single-use ones, then multiple-use ones.
+_SINGLE = {"name": "name", "version": "version", "requires-python": "requires_python"}
+_SINGLE.update({"metadata-version": "metadata_version"})
+_MULTIPLE = {
+    "requires-dist": "requires_dist",
+    "provides-extra": "provides_extra",
+    "dynamic": "dynamic",
+}
+# A header line as the email parser recognises one: printable ASCII except ':' up to a ':'.
+_HEADER = re.compile(r"([\x21-\x39\x3b-\x7e]+):[ \t]*(.*)")
+
+_requirements: dict[str, Requirement] = {}
+
+
+def _fields(data: bytes) -> dict[str, str | list[str]]:
+    """The fields resolution reads, as ``packaging.metadata.parse_email`` names them.
+
+    A single-use field given twice is left out, as ``parse_email`` leaves it out (it goes to
+    the unparsed fields there), so callers see it missing either way.
+    """
+    fast = _scan_headers(data)
+    if fast is not None:
+        return fast
+    raw: dict[str, Any] = dict(parse_email(data)[0])
+    return {key: raw[key] for key in (*_SINGLE.values(), *_MULTIPLE.values()) if key in raw}
+
+
+def _scan_headers(data: bytes) -> dict[str, str | list[str]] | None:
+    """The header block read line by line, or ``None`` when it needs the email parser."""
+    end = data.find(b"\n\n")
+    head = data if end < 0 else data[: end + 1]
+    if b"\r" in head:
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    fields: dict[str, str | list[str]] = {}
+    repeated: set[str] = set()
+    for line in text.split("\n"):
+        if not line:
+            continue
+        match = _HEADER.fullmatch(line)
+        if match is None or line.startswith("From "):
+            return None  # a folded line, or a line the email grammar treats specially
+        name = match[1].lower()
+        if (name in _SINGLE or name in _MULTIPLE) and not match[2].isascii():
+            return None  # the email parser's decoding rules apply
+        if name in _SINGLE:
+            key = _SINGLE[name]
+            if key in fields:
+                repeated.add(key)
+            fields[key] = match[2]
+        elif name in _MULTIPLE:
+            values = fields.setdefault(_MULTIPLE[name], [])
+            assert isinstance(values, list)
+            values.append(match[2])
+    for key in repeated:
+        del fields[key]
+    return fields
+
+
+def _requirement(line: str, *, package: str) -> Requirement:
+    known = _requirements.get(line)
+    if known is None:
+        try:
+            known = Requirement(line)
+        except InvalidRequirement as error:
+            raise InvalidRequirementData(
+                "requirement", line, package=package, detail=str(error)
+            ) from None
+        _requirements[line] = known
+    return known
+
 
 def parse_core_metadata(data: bytes, *, source: str) -> CoreMetadata:
     """Parse a ``METADATA`` or ``PKG-INFO`` file; ``source`` names it in errors."""
-    raw, _unparsed = parse_email(data)
+    raw = _fields(data)
     name = raw.get("name")
     version_text = raw.get("version")
     if not name or not version_text:
         raise MalformedPage(source, "core metadata without `Name` or `Version`")
+    assert isinstance(name, str) and isinstance(version_text, str)
     try:
         version = Version(version_text)
     except InvalidVersion:
         raise InvalidRequirementData("version", version_text, package=name) from None
-    requires: list[Requirement] = []
-    for line in raw.get("requires_dist", []):
-        try:
-            requires.append(Requirement(line))
-        except InvalidRequirement as error:
-            raise InvalidRequirementData(
-                "requirement", line, package=f"{name} {version}", detail=str(error)
-            ) from None
+    package = f"{name} {version}"
+    requires = [_requirement(line, package=package) for line in raw.get("requires_dist", [])]
     requires_python: SpecifierSet | None = None
     python_text = raw.get("requires_python")
+    assert python_text is None or isinstance(python_text, str)
     if python_text and python_text.strip():
         try:
             requires_python = SpecifierSet(python_text)
@@ -61,7 +141,7 @@ def parse_core_metadata(data: bytes, *, source: str) -> CoreMetadata:
         requires_python=requires_python,
         provides_extra=tuple(canonicalize_name(extra) for extra in raw.get("provides_extra", [])),
         dynamic=tuple(field.lower() for field in raw.get("dynamic", [])),
-        metadata_version=raw.get("metadata_version", ""),
+        metadata_version=str(raw.get("metadata_version", "")),
     )
 
 
