@@ -311,7 +311,7 @@ class IndexClient:
     async def _load_metadata(self, dist: Distribution) -> CoreMetadata | Unavailable:
         shown = redact_url(dist.url)
         disk_key = dist.sha256 or hashlib.sha256(shown.encode()).hexdigest()
-        stored = await asyncio.to_thread(self._cache.read_metadata, disk_key)
+        stored = self._cache.read_metadata(disk_key)  # a small file: a thread costs more
         if stored is not None:
             self._cache_hits += 1
             return parse_core_metadata(stored, source=shown)

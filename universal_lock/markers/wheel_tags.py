@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Final
 
 from packaging.tags import Tag, parse_tag
@@ -46,8 +47,18 @@ def marker_from_wheel_tags(tags: Iterable[Tag] | str) -> MarkerTree:
     ``tags`` is an iterable of ``packaging.tags.Tag`` or the tag part of a wheel file name
     (``cp312-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64``).
     """
-    if isinstance(tags, str):
-        tags = parse_tag(tags)
+    if isinstance(tags, (str, frozenset)):
+        return _memoized(tags)
+    return _region(tags)
+
+
+@lru_cache(maxsize=4096)
+def _memoized(tags: str | frozenset[Tag]) -> MarkerTree:
+    # A lock asks about the same few tag sets for thousands of files.
+    return _region(parse_tag(tags) if isinstance(tags, str) else tags)
+
+
+def _region(tags: Iterable[Tag]) -> MarkerTree:
     region = FALSE
     for tag in tags:
         region = region | (_python_part(tag.interpreter, tag.abi) & _platform_part(tag.platform))

@@ -58,9 +58,44 @@ def requirement_marker(requirement: Requirement, extra: str | None) -> MarkerTre
     ``extra`` is None for the owner's base dependencies. The result never mentions the
     ``extra`` variable; it is FALSE when the requirement does not apply at all.
     """
-    if requirement.marker is None:
+    facts = _facts(requirement)
+    if facts.marker_text is None:
         return TRUE
-    return _restrict(str(requirement.marker), None if extra is None else canonicalize_name(extra))
+    return _restrict(facts.marker_text, None if extra is None else canonicalize_name(extra))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Facts:
+    """What the resolver reads off one requirement object, worked out once."""
+
+    requirement: Requirement  # keeps the object (and so its id) alive while the entry lives
+    name: NormalizedName
+    versions: VersionRange
+    marker_text: str | None
+    extras: tuple[NormalizedName, ...]
+
+
+# Keyed by the requirement object's identity: metadata parsing shares one object per distinct
+# requirement string, and rendering a marker or specifier back to text (the keys of the
+# caches below) costs more than everything else done with a requirement here.
+_known: dict[int, _Facts] = {}
+
+
+def _facts(requirement: Requirement) -> _Facts:
+    known = _known.get(id(requirement))
+    if known is None or known.requirement is not requirement:
+        name = canonicalize_name(requirement.name)
+        known = _Facts(
+            requirement=requirement,
+            name=name,
+            versions=parse_range(name, str(requirement.specifier)),
+            marker_text=None if requirement.marker is None else str(requirement.marker),
+            extras=tuple(sorted(canonicalize_name(extra) for extra in requirement.extras)),
+        )
+        if len(_known) >= 65536:
+            _known.clear()
+        _known[id(requirement)] = known
+    return known
 
 
 @lru_cache(maxsize=8192)
@@ -85,10 +120,10 @@ def scope_requirements(
         marker = requirement_marker(requirement, extra) & scope
         if marker.is_empty():
             continue
-        name = canonicalize_name(requirement.name)
-        versions = parse_range(name, str(requirement.specifier))
+        facts = _facts(requirement)
+        name, versions = facts.name, facts.versions
         scoped.append(Scoped(key=name, name=name, versions=versions, marker=marker, direct=direct))
-        for wanted in sorted(canonicalize_name(e) for e in requirement.extras):
+        for wanted in facts.extras:
             scoped.append(
                 Scoped(
                     key=package_key(name, wanted),
