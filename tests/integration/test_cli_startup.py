@@ -1,8 +1,9 @@
 """Start-up: `ulock lock --check` loads only what a fingerprint comparison needs.
 
 `--check` runs in pre-commit hooks and CI on every change, so its cost is its imports. It must
-not load the resolver, the solver, the index client, aiohttp or rich (typer, and the pydantic
-typer builds its option parsers with, cannot be avoided).
+not load the resolver, the solver, the index client, aiohttp, rich or pydantic (typer would build
+its option parsers with pydantic; `cli._coercion` gives ulock's plain options typer's coercion
+without it, and the tests below hold it to typer's results and messages).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ try:
     main()
 except SystemExit as done:
     code = done.code
-heavy = ("rich", "aiohttp", "universal_lock.resolver", "universal_lock.solver",
+heavy = ("rich", "aiohttp", "pydantic", "universal_lock.resolver", "universal_lock.solver",
          "universal_lock.index.client", "universal_lock.operations.lock")
 print(code, sorted(name for name in heavy if name in sys.modules), file=sys.stdout)
 """

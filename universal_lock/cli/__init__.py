@@ -84,8 +84,15 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run(argv: list[str] | None) -> None:
+    from typer.main import get_command
+
+    from universal_lock.cli._coercion import use_plain_coercion
+
+    # What `app(...)` does, less typer's traceback hook (off here) and its pydantic adapters.
+    command = get_command(app)
+    use_plain_coercion(command)
     try:
-        app(args=argv, standalone_mode=False)
+        command.main(args=argv, standalone_mode=False)
     except UlockError as error:
         report_error(error)
         sys.exit(error.exit_code)
