@@ -10,8 +10,7 @@ versions become preferences for the next, so the lock holds as few versions as p
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from packaging.ranges import VersionRange
 from packaging.requirements import Requirement
@@ -30,6 +29,7 @@ from universal_lock.resolver.files import (
 from universal_lock.resolver.finder import Finder
 from universal_lock.resolver.fork import Fork
 from universal_lock.resolver.hints import failure_hints
+from universal_lock.resolver.lookahead import LookAhead
 from universal_lock.resolver.merge import merge_forks, reachability
 from universal_lock.resolver.model import (
     DEFAULT_SOURCE,
@@ -95,12 +95,8 @@ class UniversalResolver:
         # Versions other forks chose; preferred after the previous lock's, anywhere.
         self._chosen: dict[str, list[Version]] = {}
         self._done: list[tuple[Fork, dict[str, Version]]] = []
-        # Look-ahead bookkeeping: (name, source, Python range of a narrowed region or None)
-        # warmed, and the versions whose metadata was fetched ahead.
-        self._warming: set[tuple[str, SourceRef, VersionRange | None]] = set()
-        self._warmed: set[tuple[str, SourceRef, Version]] = set()
+        self._ahead = LookAhead(self._catalog, self._candidates, request.sources)
         self._listed: set[str] = set()
-        self._background: set[asyncio.Task[None]] = set()
         self._failure_splits = 0
         # (region, name, version): a version found to lack a file for a required
         # environment it reaches, not to be chosen again there.
@@ -122,7 +118,7 @@ class UniversalResolver:
         for region in request.regions:
             for part, plan in settle(request.requirements, region, request.constraints):
                 pending.append(self._root_fork(part, plan))
-                self._warm(pending[-1], plan.dependencies)
+                self._ahead.warm(pending[-1], plan.dependencies)
         # Newest Python first: a version another fork chose is preferred, and a newer
         # Python can use more versions. Solved the other way round, a relock's older-Python
         # fork would hand its old version to the newer fork (numpy 1.26 on 3.12).
@@ -135,9 +131,7 @@ class UniversalResolver:
                 children = await self._run(fork)
                 pending[:0] = children
         finally:
-            for task in self._background:
-                task.cancel()
-            await asyncio.gather(*self._background, return_exceptions=True)
+            await self._ahead.close()
         return merge_forks(
             self._done,
             root=(request.root_name, request.root_version),
@@ -205,7 +199,7 @@ class UniversalResolver:
                 if child.region.python_range() != fork.region.python_range():
                     # An older Python may need older versions of what is still to be
                     # decided: fetch their metadata now, not one round trip at a time.
-                    self._warm(child, child.solver.undecided(), again=True)
+                    self._ahead.warm(child, child.solver.undecided(), again=True)
         return children
 
     def _restart(self, region: MarkerTree) -> list[Fork]:
@@ -213,7 +207,7 @@ class UniversalResolver:
         forks: list[Fork] = []
         for part, plan in settle(request.requirements, region, request.constraints):
             forks.append(self._root_fork(part, plan))
-            self._warm(forks[-1], plan.dependencies)
+            self._ahead.warm(forks[-1], plan.dependencies)
         return forks
 
     def _split_on_failure(self, fork: Fork, failed: Failed) -> list[Fork]:
@@ -447,7 +441,7 @@ class UniversalResolver:
             ((_part, plan),) = parts
             fork.add_edges((step.package, step.version), plan.edges)
             fork.solver.add_dependencies(step.package, step.version, plan.dependencies)
-            self._warm(fork, plan.dependencies)
+            self._ahead.warm(fork, plan.dependencies)
             return []
         children: list[Fork] = []
         for part, plan in parts:
@@ -457,58 +451,9 @@ class UniversalResolver:
                 continue
             child.add_edges((step.package, step.version), plan.edges)
             child.solver.add_dependencies(step.package, step.version, plan.dependencies)
-            self._warm(child, plan.dependencies)
+            self._ahead.warm(child, plan.dependencies)
             children.append(child)
         return children
-
-    def _warm(
-        self, fork: Fork, dependencies: Mapping[str, VersionRange], *, again: bool = False
-    ) -> None:
-        """Fetch ahead the metadata of the version each dependency will most likely get.
-
-        The solver decides one package at a time, so without this every chosen version's
-        metadata is a round trip on the critical path. Once per package and source, and
-        ``again`` once more per Python range when a split narrows it (a fork for older
-        Pythons often needs older versions); only a wheel's metadata (an sdist's might need
-        a build); a package whose source is still to be decided by marker is left to the
-        fork that decides it.
-        """
-        span = fork.region.python_range() if again else None
-        for key, allowed in dependencies.items():
-            name, _extra = split_key(key)
-            source = fork.sources.get(name)
-            if source is None:
-                if self._request.sources.get(name):
-                    continue
-                source = DEFAULT_SOURCE
-            warming = (name, source, span)
-            if warming in self._warming:
-                continue
-            self._warming.add(warming)
-            task = asyncio.ensure_future(self._warm_one(name, source, allowed, fork.region))
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
-
-    async def _warm_one(
-        self, name: str, source: SourceRef, allowed: VersionRange, region: MarkerTree
-    ) -> None:
-        try:
-            listing = await self._catalog.versions(name, source)
-            likely = next(
-                (
-                    entry
-                    for entry in self._candidates(name, listing, allowed, region)
-                    if not (region & MarkerTree.from_python_range(entry.python)).is_empty()
-                ),
-                None,
-            )
-            if likely is None or (name, source, likely.version) in self._warmed:
-                return
-            self._warmed.add((name, source, likely.version))
-            if any(dist.kind == "wheel" for dist in likely.files):
-                await self._catalog.metadata(name, source, likely.version)
-        except Exception:  # look-ahead only: the resolver's own call meets and reports it
-            return
 
     def _priority(self, package: str, versions: VersionRange) -> tuple[int, int, str]:
         """Exact pins and path sources first, then the fewest known candidates, then the name."""
