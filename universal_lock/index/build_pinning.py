@@ -14,10 +14,11 @@ from typing import Protocol
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
-from packaging.tags import Tag, sys_tags
+from packaging.tags import sys_tags
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
+from universal_lock.building.wheel_choice import tag_rank, tag_ranks
 from universal_lock.index.errors import MetadataBuildFailed, OfflineMiss
 from universal_lock.index.models import CoreMetadata, Distribution, Unavailable
 
@@ -37,7 +38,7 @@ class PinningBuildResolver:
 
     def __init__(self, source: CandidateSource) -> None:
         self._source = source
-        self._tags: dict[Tag, int] = {tag: rank for rank, tag in enumerate(sys_tags())}
+        self._tags = tag_ranks(list(sys_tags()))
         self._python = Version(default_environment()["python_full_version"])
 
     async def resolve_build_requirements(
@@ -89,7 +90,7 @@ class PinningBuildResolver:
                 self._python, prereleases=True
             ):
                 continue
-            rank = min((self._tags[tag] for tag in dist.tags if tag in self._tags), default=None)
+            rank = tag_rank(dist.tags, self._tags)
             if rank is None:
                 continue
             key = (dist.version, -rank)

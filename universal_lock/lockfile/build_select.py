@@ -47,7 +47,9 @@ def select_build_environment(
 ) -> tuple[Selected, ...]:
     """The wheel to install for each pin of ``entry`` that applies here, in pin order."""
     scope = _scope(lock, environment, extras, groups)
-    rank = {tag: position for position, tag in enumerate(tags)}
+    from universal_lock.building.wheel_choice import preferred_wheel, tag_ranks  # only for builds
+
+    ranks = tag_ranks(tags)
     chosen: list[Selected] = []
     seen: dict[str, BuildPin] = {}
     for pin in entry.build_requires:
@@ -63,7 +65,7 @@ def select_build_environment(
             )
         seen[pin.name] = pin
         package = _pinned_entry(lock, entry, pin, scope)
-        wheel = _best_wheel(package, rank)
+        wheel = preferred_wheel(package.wheels, _wheel_tags, ranks)
         if wheel is None:
             raise SelectionError(
                 f"no wheel of `{pin.name}` {pin.version}, locked to build `{entry.name}`, "
@@ -125,13 +127,8 @@ def _pinned_entry(
     )
 
 
-def _best_wheel(package: LockedPackage, rank: Mapping[Tag, int]) -> LockedFile | None:
-    best: tuple[int, LockedFile] | None = None
-    for wheel in package.wheels:
-        positions = [rank[tag] for tag in parse_wheel_filename(wheel.name)[3] if tag in rank]
-        if positions and (best is None or min(positions) < best[0]):
-            best = (min(positions), wheel)
-    return None if best is None else best[1]
+def _wheel_tags(wheel: LockedFile) -> frozenset[Tag]:
+    return parse_wheel_filename(wheel.name)[3]
 
 
 def unmet_requirements(

@@ -19,6 +19,7 @@ from packaging.requirements import Requirement
 from packaging.tags import Tag
 from packaging.utils import canonicalize_name
 
+from universal_lock.building.wheel_choice import preferred_wheel, tag_ranks
 from universal_lock.errors import UlockError
 from universal_lock.index import Distribution
 from universal_lock.markers import TRUE, MarkerTree, parse_marker
@@ -77,7 +78,7 @@ class EnvironmentBuildResolver:
     def __init__(self, request: ResolverInput, region: MarkerTree, tags: Sequence[Tag]) -> None:
         self._request = request
         self._region = region
-        self._rank = {tag: position for position, tag in enumerate(tags)}
+        self._ranks = tag_ranks(tags)
         self._client: IndexClient | None = None
         self._active: set[str] = set()
 
@@ -113,7 +114,8 @@ class EnvironmentBuildResolver:
             self._active.discard(for_sdist)
         chosen: list[Distribution] = []
         for package in resolution.packages:
-            wheel = self._best_wheel(package.files)
+            wheels = (dist for dist in package.files if dist.kind == "wheel")
+            wheel = preferred_wheel(wheels, lambda dist: dist.tags, self._ranks)
             if wheel is None:
                 raise BuildRequirementsUnavailable(
                     f"building `{for_sdist}` needs `{package.name}` {package.version}, which "
@@ -122,13 +124,3 @@ class EnvironmentBuildResolver:
                 )
             chosen.append(wheel)
         return chosen
-
-    def _best_wheel(self, files: Sequence[Distribution]) -> Distribution | None:
-        best: tuple[int, Distribution] | None = None
-        for dist in files:
-            if dist.kind != "wheel":
-                continue
-            ranks = [self._rank[tag] for tag in dist.tags if tag in self._rank]
-            if ranks and (best is None or min(ranks) < best[0]):
-                best = (min(ranks), dist)
-        return None if best is None else best[1]
