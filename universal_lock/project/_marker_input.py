@@ -8,7 +8,7 @@ from packaging.markers import InvalidMarker, Marker
 
 from universal_lock.errors import InvalidRequirementData
 from universal_lock.project.document import KeyPath, PyprojectDocument
-from universal_lock.project.schema import describe
+from universal_lock.project.tables import describe
 
 if TYPE_CHECKING:
     from universal_lock.markers import MarkerTree

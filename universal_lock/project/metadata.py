@@ -21,7 +21,7 @@ from packaging.utils import canonicalize_name
 
 from universal_lock.project.document import KeyPath, PyprojectDocument
 from universal_lock.project.model import BuildSystem
-from universal_lock.project.schema import describe
+from universal_lock.project.tables import describe
 
 # PEP 508 names (project, extras, groups): letters and digits, inner ., _ or -.
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)

@@ -1,11 +1,11 @@
 """The shape of ``[tool.ulock]`` (and of the ``[tool.uv]`` keys read instead), as pydantic models.
 
 pydantic checks structure and types: unknown keys, a string where a list belongs,
-a value outside a fixed set. Meaning (markers, requirements, index references,
-paths, overlaps) is checked by :mod:`.settings`, which has the whole project.
-:func:`validate_table` turns pydantic's error into an :class:`InputError` with our
-dotted key path, the line, and for an unknown key the closest valid one; the
-user never sees a pydantic dump.
+a value outside a fixed set. :mod:`.tables` checks the same shapes without pydantic and
+sends here only a table it refuses; :func:`explain` validates it and turns pydantic's error
+into an :class:`InputError` with our dotted key path, the line, and for an unknown key the
+closest valid one; the user never sees a pydantic dump. Meaning (markers, requirements,
+index references, paths, overlaps) is checked by :mod:`.settings`, which has the whole project.
 """
 
 from __future__ import annotations
@@ -13,19 +13,13 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from universal_lock.errors import InputError
-from universal_lock.project.document import (
-    KeyPath,
-    PyprojectDocument,
-    format_key,
-    redact_credentials,
-)
-
-_Model = TypeVar("_Model", bound=BaseModel)
+from universal_lock.project.document import KeyPath, PyprojectDocument, format_key
+from universal_lock.project.tables import describe
 
 
 def _kebab(name: str) -> str:
@@ -128,35 +122,32 @@ class UvTable(_Table):
     sources: dict[str, Any] = {}
 
 
-def validate_table(
-    document: PyprojectDocument, model: type[_Model], value: Any, at: KeyPath
-) -> _Model:
-    """Validate ``value`` (found at key path ``at``) as ``model``, or raise :class:`InputError`."""
-    if not isinstance(value, dict):
-        raise document.error(at, f"expected a table, got {describe(value)}")
+MODELS: dict[str, type[BaseModel]] = {
+    model.__name__: model
+    for model in (
+        IndexTable,
+        UvIndexTable,
+        SourceTable,
+        UvSourceTable,
+        ConflictTable,
+        UvConflictTable,
+        UlockTable,
+        UvTable,
+    )
+}
+"""The model of each :mod:`.tables` class, by name."""
+
+
+def explain(
+    document: PyprojectDocument, table: type[Any], value: dict[str, Any], at: KeyPath
+) -> dict[str, Any]:
+    """Validate ``value`` as the model of the :mod:`.tables` class ``table``: raise the first
+    problem as an :class:`InputError`; if there is none, return the model's plain dump."""
+    model = MODELS[table.__name__]
     try:
-        return model.model_validate(value)
+        return model.model_validate(value).model_dump(by_alias=True)
     except ValidationError as error:
         raise _translate(document, model, error, at) from None
-
-
-def describe(value: Any) -> str:
-    """A TOML-flavoured description of a value's type, for messages."""
-    import datetime
-
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        return f"the string {redact_credentials(value)!r}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, datetime.date | datetime.time):
-        return f"the date/time {value.isoformat()}"
-    return type(value).__name__  # pragma: no cover - tomllib makes nothing else
 
 
 _EXPECTED = {

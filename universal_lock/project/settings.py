@@ -1,6 +1,6 @@
 """``[tool.ulock]`` (or the ``[tool.uv]`` keys it shares), checked, as :class:`Settings`.
 
-:mod:`.schema` has already checked shapes and types; this module checks meaning:
+:mod:`.tables` has already checked shapes and types; this module checks meaning:
 markers and requirements parse, environments do not overlap, indexes have valid,
 unique names and existing local directories, ``conflicts`` and ``default-groups``
 name extras and groups the project defines. Sources are checked in :mod:`.sources`.
@@ -33,14 +33,14 @@ from universal_lock.project.model import (
     Settings,
     SettingsOrigin,
 )
-from universal_lock.project.schema import (
+from universal_lock.project.sources import read_sources
+from universal_lock.project.tables import (
     ConflictTable,
     UlockTable,
     UvTable,
     describe,
     validate_table,
 )
-from universal_lock.project.sources import read_sources
 
 if TYPE_CHECKING:
     from universal_lock.markers import MarkerTree

@@ -26,7 +26,7 @@ from universal_lock.project.metadata import (
     known_group,
 )
 from universal_lock.project.model import ConflictItem, IndexDefinition, Source
-from universal_lock.project.schema import SourceTable, UvSourceTable, describe, validate_table
+from universal_lock.project.tables import SourceTable, UvSourceTable, describe, validate_table
 
 if TYPE_CHECKING:
     from universal_lock.markers import MarkerTree
@@ -85,7 +85,7 @@ def _source(
     uv: bool,
 ) -> Source:
     table = validate_table(document, UvSourceTable if uv else SourceTable, value, at)
-    unsupported = next(iter(table.model_extra or {}), None)
+    unsupported = next(iter(getattr(table, "other_keys", ())), None)
     if unsupported is not None:
         key = str(unsupported)
         raise document.error(
