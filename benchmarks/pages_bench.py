@@ -11,7 +11,9 @@ or, for real pages, every page in a ulock cache directory (after a lock has fill
 
     python benchmarks/pages_bench.py --cache-dir ~/.cache/ulock
 
-Printed: files per page, then per step the best of ``--repeat`` runs in ms and in µs per file.
+Printed: files per page, then per step the best of ``--repeat`` runs in ms and in µs per file;
+for the synthetic page also the memory its packed form keeps (what a lock holds per page until
+it ends) and the peak while it is decoded and packed, both by ``tracemalloc``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import json
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -119,11 +122,31 @@ def bench_synthetic(releases: int, wheels: int, repeat: int) -> None:
         ]
         for label, step in steps:
             _report(label, _best(step, repeat), count)
+    _report_memory(body, count)
+
+
+def _report_memory(body: str, count: int) -> None:
+    encoded = body.encode()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        packed = json_page_files(json.loads(encoded), PAGE_URL)
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(packed.filenames) == count
+    print(
+        f"  {'memory: kept by the packed page':42s} {(kept - before) / 2**20:8.1f} MiB"
+        f"  {(kept - before) / count:6.0f} B/file"
+    )
+    print(f"  {'memory: peak while decoding and packing':42s} {(peak - before) / 2**20:8.1f} MiB")
 
 
 def bench_cache(cache_dir: Path, repeat: int) -> None:
     cache = DiskCache(cache_dir)
-    entries = sorted((cache_dir / "simple-v2").glob("*/*.page"))
+    # The current page layout's directory (see ``universal_lock.index.cache``).
+    entries = sorted((cache_dir / "simple-v3").glob("*/*.page"))
     pages: list[tuple[str, PageFiles]] = []
     for entry in entries:
         stored = cache.read_page(entry.parent.name, canonicalize_name(entry.stem))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
 import subprocess
 import sys
 import textwrap
 
+import pytest
 from packaging.utils import canonicalize_name
 
 from universal_lock.index.cache import CachedPage, DiskCache
@@ -51,7 +53,7 @@ def test_pages_and_metadata_round_trip(tmp_path):
     assert cache.read_metadata("ab" * 32) == b"Name: a\n"
     assert cache.read_metadata("cd" * 32) is None
     # A corrupt entry is a miss, not a crash.
-    entry = tmp_path / "simple-v2" / "idx" / "a.page"
+    entry = tmp_path / "simple-v3" / "idx" / "a.page"
     intact = entry.read_bytes()
     for damaged in (b"{not marshal", intact[: len(intact) // 2], intact[:-1], b""):
         entry.write_bytes(damaged)
@@ -104,14 +106,29 @@ def test_two_processes_writing_one_entry_never_tear_it(tmp_path):
     assert not list(tmp_path.rglob("*.part"))
 
 
-def test_an_earlier_page_layout_is_removed_when_a_page_is_first_written(tmp_path):
-    old = tmp_path / "simple-v1" / "idx"
+@pytest.mark.parametrize("layout", ["simple-v1", "simple-v2"])
+def test_an_earlier_page_layout_is_removed_when_a_page_is_first_written(tmp_path, layout):
+    old = tmp_path / layout / "idx"
     old.mkdir(parents=True)
     (old / "a.json").write_text("{}")
+    # What the previous layout held: a page of this name, never to be read as one now.
+    marshalled = marshal.dumps(("ulock-page-2/x", "u", "t", None, None, 1.0, None, False, ()))
+    (old / "a.page").write_bytes(marshalled)
     cache = DiskCache(tmp_path)
     cache.write_metadata("ab" * 32, b"Name: a\n")  # reading or other writes keep it
     assert cache.read_page("idx", canonicalize_name("a")) is None
     assert old.exists()
     cache.write_page("idx", canonicalize_name("a"), _page())
-    assert not (tmp_path / "simple-v1").exists()
+    assert not (tmp_path / layout).exists()
     assert cache.read_page("idx", canonicalize_name("a")) == _page()
+
+
+def test_an_entry_of_another_format_under_the_current_directory_is_a_miss(tmp_path):
+    cache = DiskCache(tmp_path)
+    name = canonicalize_name("a")
+    cache.write_page("idx", name, _page())
+    entry = tmp_path / "simple-v3" / "idx" / "a.page"
+    values = list(marshal.loads(entry.read_bytes()))
+    values[0] = "ulock-page-2/" + values[0].split("/", 1)[1]
+    entry.write_bytes(marshal.dumps(tuple(values)))
+    assert cache.read_page("idx", name) is None

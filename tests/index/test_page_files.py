@@ -16,7 +16,13 @@ from packaging.utils import canonicalize_name
 
 from universal_lock.index.cache import CachedPage, DiskCache
 from universal_lock.index.entries import FileEntry, parse_filename
-from universal_lock.index.page_files import FileHashes, PageFiles, columns_of, to_distributions
+from universal_lock.index.page_files import (
+    FileHashes,
+    PageFiles,
+    columns_of,
+    to_distributions,
+    upload_time,
+)
 from universal_lock.index.parse_json import json_page_files, parse_json_page
 
 _FILENAMES = st.sampled_from(
@@ -32,7 +38,12 @@ _FILENAMES = st.sampled_from(
         "démo-1.0.tar.gz",
     ]
 )
-_DIGESTS = st.text("0123456789abcdef", min_size=1, max_size=64)
+_DIGESTS = (
+    st.text("0123456789abcdef", min_size=1, max_size=64)
+    # sha256-sized: stored as raw bytes only when the hex reads back exactly.
+    | st.text("0123456789abcdef", min_size=64, max_size=64)
+    | st.text("0123456789abcdefABCDEF ", min_size=64, max_size=64)
+)
 _HASHES = st.dictionaries(st.sampled_from(["sha256", "md5", "blake2b"]), _DIGESTS, max_size=2)
 _TIMES = st.none() | st.datetimes(
     min_value=datetime(1990, 1, 1),
@@ -42,7 +53,13 @@ _TIMES = st.none() | st.datetimes(
 _ENTRIES = st.builds(
     FileEntry,
     filename=_FILENAMES,
-    url=st.text(max_size=40).map(lambda tail: f"https://files.example/{tail}"),
+    url=st.text(max_size=40).map(lambda tail: f"https://files.example/{tail}")
+    | st.builds(
+        "{}{}{}".format,
+        st.sampled_from(["https://files.example/", "https://other.example/x/", "file:///d/"]),
+        st.sampled_from(["", "ab/cd/0123/", "a/"]),
+        _FILENAMES,
+    ),
     hashes=_HASHES,
     requires_python=st.none() | st.sampled_from([">=3.8", "junk>>", " ", "!=3.0.*,>=2.7"]),
     yanked=st.none() | st.text(max_size=10),
@@ -230,3 +247,89 @@ def test_packing_json_directly_gives_what_the_entries_give(
         assert to_distributions(direct, index="i", project=project) == to_distributions(
             through_entries, index="i", project=project
         )
+
+
+_SHA = "0f" * 32
+
+
+def test_a_lone_sha256_is_kept_as_its_32_bytes_and_shown_as_given() -> None:
+    entries = [
+        FileEntry(filename="demo-1.0.tar.gz", url="u", hashes={"sha256": _SHA}),
+        FileEntry(filename="demo-1.1.tar.gz", url="u", hashes={"sha256": _SHA.upper()}),
+        FileEntry(filename="demo-1.2.tar.gz", url="u", hashes={"sha256": _SHA, "md5": "ab"}),
+        FileEntry(filename="demo-1.3.tar.gz", url="u", core_metadata={"sha256": _SHA}),
+    ]
+    files = columns_of(entries)
+    assert files.hashes[0] == bytes.fromhex(_SHA) and len(files.hashes[0]) == 32
+    assert files.hashes[1] == ("sha256", _SHA.upper())  # not exact as bytes: kept as text
+    assert files.hashes[2] == ("sha256", _SHA, "md5", "ab")
+    assert files.core_metadata[3] == bytes.fromhex(_SHA)
+    dists = to_distributions(files, index="i", project="demo")
+    assert [dist.sha256 for dist in dists] == [_SHA, _SHA.upper(), _SHA, None]
+    assert dict(dists[0].hashes) == {"sha256": _SHA} and list(dists[0].hashes) == ["sha256"]
+    assert dists[3].core_metadata and dists[3].core_metadata_hashes == {"sha256": _SHA}
+    with pytest.raises(KeyError):
+        dists[0].hashes["md5"]
+
+
+def test_a_json_page_stores_its_sha256_digests_as_bytes_lowercased() -> None:
+    item = {"filename": "demo-1.0.tar.gz", "url": "demo-1.0.tar.gz"}
+    data = {
+        "files": [
+            {**item, "hashes": {"SHA256": _SHA.upper()}, "core-metadata": {"sha256": _SHA}},
+            {**item, "hashes": {"sha256": _SHA[:-2] + " f"}},  # a space: not a digest
+        ]
+    }
+    files = json_page_files(data, "https://index.example/simple/demo/")
+    assert files.hashes == (bytes.fromhex(_SHA), ("sha256", _SHA[:-2] + " f"))
+    assert files.core_metadata == (bytes.fromhex(_SHA), False)
+
+
+def test_urls_are_kept_after_the_pages_common_prefix_without_the_filename() -> None:
+    names = ["demo-1.0.tar.gz", "demo-1.0-py3-none-any.whl", "demo-2.0.tar.gz"]
+    urls = [
+        f"https://files.example/packages/ab/cd/{names[0]}",
+        f"https://files.example/packages/ef/01/{names[1]}",
+        "https://files.example/packages/download?file=2",  # does not end with its filename
+    ]
+    entries = [FileEntry(filename=n, url=u) for n, u in zip(names, urls, strict=True)]
+    files = columns_of(entries)
+    assert files.url_base == "https://files.example/packages/"
+    assert files.urls == ("ab/cd/", "ef/01/", ("download?file=2",))
+    assert [files.url(row) for row in range(3)] == urls
+    read = PageFiles.from_tuple(files.as_tuple())
+    assert [dist.url for dist in to_distributions(read, index="i", project="demo")] == urls
+
+
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=5), st.data())
+def test_any_urls_are_rebuilt_exactly(tails: list[str], data: st.DataObject) -> None:
+    entries = [
+        FileEntry(filename=data.draw(st.sampled_from(["f", "/f", tail[-3:] or "g"])), url=tail)
+        for tail in tails
+    ]
+    files = columns_of(entries)
+    assert [files.url(row) for row in range(len(entries))] == tails
+
+
+def test_upload_times_in_utc_are_kept_as_microseconds_and_others_as_text() -> None:
+    utc = datetime(2024, 5, 1, 10, 20, 30, 123456, tzinfo=UTC)
+    east = datetime(2024, 5, 1, 12, 20, 30, tzinfo=timezone(timedelta(hours=2)))
+    entries = [
+        FileEntry(filename="demo-1.0.tar.gz", url="u", upload_time=moment)
+        for moment in (utc, east, None)
+    ]
+    files = columns_of(entries)
+    assert files.upload_times == (1714558830123456, east.isoformat(), None)
+    assert upload_time(1714558830123456) == utc
+    shown = [dist.upload_time for dist in to_distributions(files, index="i", project="demo")]
+    assert shown == [utc, east, None]
+    assert shown[1] is not None and shown[1].utcoffset() == timedelta(hours=2)
+
+
+def test_equal_requires_python_texts_are_one_object() -> None:
+    entries = [
+        FileEntry(filename=f"demo-{n}.tar.gz", url="u", requires_python="".join([">=3.", "8"]))
+        for n in range(3)
+    ]
+    texts = columns_of(entries).requires_python
+    assert texts == (">=3.8",) * 3 and len({id(text) for text in texts}) == 1

@@ -2,14 +2,15 @@
 
 Layout under the cache directory::
 
-    simple-v2/<index key>/<project>.page     a page's files (parsed, compact) with its validators
+    simple-v3/<index key>/<project>.page     a page's files (parsed, compact) with its validators
                                              and fetch time, in ``marshal`` format
     metadata-v1/<key[:2]>/<key>.metadata     core metadata, keyed by the distribution's hash
     files-v1/<sha256[:2]>/<sha256>/<filename>
     tmp/                                     downloads in progress (same filesystem)
 
-The page layout of earlier releases (``simple-v1/``) is removed the first time a page is
-written.
+The page layouts of earlier releases (``simple-v1/``: JSON bodies; ``simple-v2/``: hashes as
+hex text, full URLs, upload times as text) are removed the first time a page is written,
+never read.
 
 Two ulock processes may share it: every entry is written to a temporary file and moved into
 place with ``os.replace`` (readers see the old or the new entry, never half of one), under an
@@ -34,13 +35,13 @@ from packaging.utils import NormalizedName
 
 from universal_lock.index.page_files import PageFiles
 
-_PAGES = "simple-v2"
-#: Directories of earlier cache layouts (pages as JSON bodies), removed on first write.
-_OBSOLETE = ("simple-v1",)
+_PAGES = "simple-v3"
+#: Directories of earlier page layouts, removed on first write.
+_OBSOLETE = ("simple-v1", "simple-v2")
 # What a page entry starts with; an entry written by another format (or by a Python whose
 # marshal differs) is a miss and is fetched again.
 # Filenames are stored parsed, so the packaging release that parsed them is part of the format.
-_PAGE_FORMAT = f"ulock-page-2/marshal-{marshal.version}/packaging-{packaging.__version__}"
+_PAGE_FORMAT = f"ulock-page-3/marshal-{marshal.version}/packaging-{packaging.__version__}"
 _METADATA = "metadata-v1"
 _FILES = "files-v1"
 

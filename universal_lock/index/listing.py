@@ -21,7 +21,14 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
 from universal_lock.index.models import Distribution
-from universal_lock.index.page_files import PageFiles, distribution_at, reparsed, upload_time
+from universal_lock.index.page_files import (
+    PageFiles,
+    UploadTime,
+    distribution_at,
+    reparsed,
+    stored_time,
+    upload_time,
+)
 
 VersionRows = list[tuple[Version, list[int]]]
 """Versions with the rows of their files, in the order their first file is listed."""
@@ -31,8 +38,9 @@ class FileListing:
     """The usable files of one project on one index (or one flat listing, or one file).
 
     The columns ``filenames``, ``yanked``, ``requires_python`` (text) and ``upload_times``
-    (ISO 8601 text) are indexed by row, like the page's; ``version_rows`` says which rows
-    belong to which version. Read-only once made (the built distributions are a cache).
+    (as the page stores them: ``UploadTime``) are indexed by row, like the page's;
+    ``version_rows`` says which rows belong to which version. Read-only once made (the built
+    distributions are a cache).
     """
 
     __slots__ = (
@@ -86,9 +94,7 @@ class FileListing:
         listing.requires_python = tuple(
             None if dist.requires_python is None else str(dist.requires_python) for dist in dists
         )
-        listing.upload_times = tuple(
-            None if dist.upload_time is None else dist.upload_time.isoformat() for dist in dists
-        )
+        listing.upload_times = tuple(stored_time(dist.upload_time) for dist in dists)
         listing._built = dict(enumerate(dists))
         # By spelling, as a page's rows are: ``1.0`` and ``1.0.0`` are joined later.
         grouped: dict[str, tuple[Version, list[int]]] = {}
@@ -151,14 +157,9 @@ class FileListing:
                 rows = by_text[parsed[1]] = []
             rows.append(row)
         # What is kept until files are built, kept small: the parsed filenames are dropped
-        # (what a built file needs of them is cheap to read again: ``reparsed``) and equal
-        # Requires-Python texts shared (a page read back from the cache has one string per
-        # file). A large lock holds some 70,000 rows: this saves about 10 MB.
-        shared: dict[str | None, str | None] = {}
-        self.requires_python = tuple(
-            map(shared.setdefault, files.requires_python, files.requires_python)
-        )
-        self._files = replace(files, parsed=(), requires_python=self.requires_python)
+        # (what a built file needs of them is cheap to read again: ``reparsed``). Equal
+        # Requires-Python texts are already one object (``columns_of_rows``).
+        self._files = replace(files, parsed=())
         return [(self._version_of(text), rows) for text, rows in by_text.items()]
 
     def _version_of(self, text: str) -> Version:
@@ -171,7 +172,7 @@ class FileListing:
 
 
 def _cut(
-    everything: VersionRows, upload_times: Sequence[str | None], cutoff: datetime
+    everything: VersionRows, upload_times: Sequence[UploadTime], cutoff: datetime
 ) -> VersionRows:
     kept: VersionRows = []
     for version, rows in everything:
@@ -186,8 +187,8 @@ def _cut(
     return kept
 
 
-def _newer(text: str | None, cutoff: datetime) -> bool:
-    uploaded = None if text is None else upload_time(text)
+def _newer(value: UploadTime, cutoff: datetime) -> bool:
+    uploaded = None if value is None else upload_time(value)
     return uploaded is not None and uploaded > cutoff
 
 

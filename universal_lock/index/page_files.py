@@ -1,22 +1,28 @@
 """A page's files in compact form (one tuple per field), and the ``Distribution``s made from it.
 
 Both page parsers produce ``FileEntry`` records; ``columns_of`` packs them into ``PageFiles``,
-which holds only strings, numbers, ``None`` and tuples of them. That is what the cache stores
+which holds only strings, bytes, numbers, ``None`` and tuples of them. That is what the cache stores
 (``marshal`` reads it back much faster than the page's JSON or HTML can be parsed again), and
 what ``to_distributions`` turns into the resolver's ``Distribution`` values. A warm lock thus
 reads each page as a few flat tuples instead of decoding and walking the index's document.
 
 Pure functions. Files we cannot use (eggs, ``.exe`` installers, names or versions that do not
 parse) are skipped here, as pip and uv do.
+
+The columns are kept for the whole lock (a large project's pages list some 70,000 files), so
+each value is stored in its smallest exact form: a lone sha256 as its 32 raw bytes, an upload
+time in UTC as microseconds since the epoch, a URL without the page's common prefix and the
+file's name, equal Requires-Python texts as one object. What a ``Distribution`` shows is
+rebuilt from these, character for character, when the file is first asked for.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
@@ -31,34 +37,53 @@ from universal_lock.index.models import Distribution
 FlatHashes = tuple[str, ...]
 """Hashes as ``(algorithm, digest, algorithm, digest, ...)``: a tuple marshals far faster than a
 dict, and most files have exactly one pair."""
+Hashes = bytes | FlatHashes
+"""A file's hashes as stored: the raw 32-byte digest when the only hash is a sha256 (nearly
+every file on the public index; 65 bytes where the tuple and its hex text take ~185), else
+flat."""
+UploadTime = int | str | None
+"""An upload time as stored: microseconds since the epoch when it is in UTC, else ISO 8601
+text (kept as given, so that its offset survives)."""
+UrlItem = str | tuple[str]
+"""A file's URL as stored, after the page's ``url_base``: the text between the base and the
+filename when the URL ends with the filename (the usual case), else the rest in a 1-tuple."""
 BuildTag = tuple[int, str] | tuple[()]
 ParsedName = tuple[str, str, str, str, BuildTag]
 """What a filename says, parsed once when the page is fetched: ``(name, version, kind, tags,
 build tag)`` with the version and the wheel's tag triple as text (``""`` for an sdist)."""
-Column = tuple[str | int | bool | FlatHashes | ParsedName | None, ...]
+Column = tuple[str | int | bool | Hashes | UrlItem | ParsedName | None, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageFiles:
     """The files of one page, field by field (the i-th item of each tuple is the i-th file).
 
-    ``core_metadata`` holds ``False``, ``True`` or the metadata file's hashes (flattened);
-    ``upload_times`` ISO 8601 text; ``parsed`` what each filename says, or ``None`` for a file
+    ``urls`` (``UrlItem``) follow ``url_base``, the prefix the page's URLs share; ``hashes``
+    are ``Hashes``; ``core_metadata`` holds ``False``, ``True`` or the metadata file's hashes;
+    ``upload_times`` ``UploadTime``; ``parsed`` what each filename says, or ``None`` for a file
     that cannot be used; ``versions`` the PEP 700 list when the page had one.
     """
 
     filenames: tuple[str, ...] = ()
-    urls: tuple[str, ...] = ()
-    hashes: tuple[FlatHashes, ...] = ()
+    urls: tuple[UrlItem, ...] = ()
+    hashes: tuple[Hashes, ...] = ()
     requires_python: tuple[str | None, ...] = ()
     yanked: tuple[str | None, ...] = ()
-    core_metadata: tuple[bool | FlatHashes, ...] = ()
+    core_metadata: tuple[bool | Hashes, ...] = ()
     sizes: tuple[int | None, ...] = ()
-    upload_times: tuple[str | None, ...] = ()
+    upload_times: tuple[UploadTime, ...] = ()
     parsed: tuple[ParsedName | None, ...] = ()
     versions: tuple[str, ...] | None = None
+    url_base: str = ""
 
-    def as_tuple(self) -> tuple[Column | None, ...]:
+    def url(self, row: int) -> str:
+        """The full URL of the file in ``row``."""
+        item = self.urls[row]
+        if isinstance(item, str):
+            return self.url_base + item + self.filenames[row]
+        return self.url_base + item[0]
+
+    def as_tuple(self) -> tuple[Column | str | None, ...]:
         """The fields in declaration order (what the cache stores)."""
         return (
             self.filenames,
@@ -71,19 +96,22 @@ class PageFiles:
             self.upload_times,
             self.parsed,
             self.versions,
+            self.url_base,
         )
 
     @classmethod
     def from_tuple(cls, values: tuple[object, ...]) -> PageFiles:
         """Inverse of ``as_tuple``; ``ValueError`` if the shape is wrong (a damaged entry)."""
-        if len(values) != 10:
+        if len(values) != 11:
             raise ValueError("not a page's files")
-        *columns, versions = values
+        *columns, versions, url_base = values
         lengths = {len(column) if isinstance(column, tuple) else -1 for column in columns}
         if len(lengths) != 1 or -1 in lengths:
             raise ValueError("the columns of a page's files are not tuples of one length")
         if versions is not None and not isinstance(versions, tuple):
             raise ValueError("not a page's versions")
+        if not isinstance(url_base, str):
+            raise ValueError("not a page's URL base")
         # The element types are those ``as_tuple`` wrote: the entry was written whole
         # (atomic replace) by this format, which the cache checked before calling.
         return cls(
@@ -97,14 +125,14 @@ class PageFiles:
             upload_times=values[7],  # type: ignore[arg-type]
             parsed=values[8],  # type: ignore[arg-type]
             versions=versions,
+            url_base=url_base,
         )
 
 
-FileRow = tuple[
-    str, str, FlatHashes, str | None, str | None, bool | FlatHashes, int | None, str | None
-]
-"""One file in the order of the first eight ``PageFiles`` columns: what a page parser gives
-when it packs for the cache directly (the JSON parser does, skipping ``FileEntry``)."""
+FileRow = tuple[str, str, Hashes, str | None, str | None, bool | Hashes, int | None, UploadTime]
+"""One file in the order of the first eight ``PageFiles`` columns, the URL in full: what a
+page parser gives when it packs for the cache directly (the JSON parser does, skipping
+``FileEntry``)."""
 
 
 def columns_of(entries: Iterable[FileEntry], *, versions: Iterable[str] | None = None) -> PageFiles:
@@ -119,18 +147,48 @@ def columns_of_rows(rows: list[FileRow], *, versions: Iterable[str] | None = Non
     filenames, urls, hashes, requires_python, yanked, metadata, sizes, uploaded = zip(
         *rows, strict=True
     )
+    url_base, url_items = _split_urls(filenames, urls)
+    # Equal texts as one object (a page repeats a few; decoded JSON has one string per file).
+    shared: dict[str | None, str | None] = {}
     return PageFiles(
         filenames=filenames,
-        urls=urls,
+        urls=url_items,
         hashes=hashes,
-        requires_python=requires_python,
+        requires_python=tuple(map(shared.setdefault, requires_python, requires_python)),
         yanked=yanked,
         core_metadata=metadata,
         sizes=sizes,
         upload_times=uploaded,
         parsed=_parsed_names(filenames),
         versions=None if versions is None else tuple(versions),
+        url_base=url_base,
     )
+
+
+def _split_urls(filenames: Sequence[str], urls: Sequence[str]) -> tuple[str, tuple[UrlItem, ...]]:
+    # The base is the longest common prefix up to a "/"; on the public index it is the files
+    # host and path, and what is left of a URL is its short hashed directory.
+    base = _common_prefix(urls)
+    base = base[: base.rfind("/") + 1]
+    cut = len(base)
+    items: list[UrlItem] = []
+    for filename, url in zip(filenames, urls, strict=True):
+        end = len(url) - len(filename)
+        # Exact by construction: base + url[cut:end] + filename is url.
+        if end >= cut and url.endswith(filename):
+            items.append(url[cut:end])
+        else:
+            items.append((url[cut:],))
+    return base, tuple(items)
+
+
+def _common_prefix(texts: Sequence[str]) -> str:
+    # The prefix all texts share is the one the smallest and the largest share.
+    first, last = min(texts), max(texts)
+    for position, character in enumerate(first):
+        if last[position] != character:
+            return first[:position]
+    return first
 
 
 def _row(entry: FileEntry) -> FileRow:
@@ -138,12 +196,12 @@ def _row(entry: FileEntry) -> FileRow:
     return (
         entry.filename,
         entry.url,
-        flat_hashes(entry.hashes),
+        compact_hashes(entry.hashes),
         entry.requires_python,
         entry.yanked,
-        flat_hashes(metadata) if isinstance(metadata, Mapping) and metadata else bool(metadata),
+        compact_hashes(metadata) if isinstance(metadata, Mapping) and metadata else bool(metadata),
         entry.size,
-        None if entry.upload_time is None else entry.upload_time.isoformat(),
+        stored_time(entry.upload_time),
     )
 
 
@@ -199,34 +257,80 @@ def flat_hashes(hashes: Mapping[str, str]) -> FlatHashes:
     )
 
 
+def compact_hashes(hashes: Mapping[str, str]) -> Hashes:
+    """``hashes`` as stored: the raw digest for a lone sha256 whose hex it gives back exactly
+    (64 lowercase hex digits), else ``flat_hashes``."""
+    if len(hashes) == 1:
+        digest = hashes.get("sha256")
+        if digest is not None:
+            raw = sha256_bytes(digest)
+            if raw is not None:
+                return raw
+    return flat_hashes(hashes)
+
+
+def sha256_bytes(digest: str) -> bytes | None:
+    """The 32 bytes of a sha256 written as 64 lowercase hex digits; ``None`` for any other
+    text (which is then kept as text, so that it is shown as given)."""
+    if len(digest) != 64:
+        return None
+    try:
+        raw = bytes.fromhex(digest)
+    except ValueError:
+        return None
+    # fromhex also reads upper case and skips spaces: only an exact round trip is stored.
+    return raw if raw.hex() == digest else None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_ZERO = timedelta(0)
+
+
+def stored_time(moment: datetime | None) -> UploadTime:
+    """An upload time as stored (``UploadTime``): microseconds when in UTC, else ISO text."""
+    if moment is None:
+        return None
+    if moment.utcoffset() == _ZERO:
+        return (moment - _EPOCH) // _MICROSECOND
+    return moment.isoformat()
+
+
 _NO_HASHES: Mapping[str, str] = MappingProxyType({})
 _NO_TAGS: frozenset[Tag] = frozenset()
 
 
 class FileHashes(Mapping[str, str]):
-    """A file's hashes, read-only, over the flat tuple the cache stores.
+    """A file's hashes, read-only, over what the cache stores (``Hashes``).
 
-    A large lock holds some 80,000 distributions, nearly all with one hash; this wrapper and
-    its tuple take about 100 bytes, a one-item dict about 180.
+    Distributions are built only for the files the resolver looks at, but each keeps its
+    hashes: this wrapper over the stored value is smaller than a one-item dict, and a raw
+    sha256 is written as hex only when somebody reads it (a lock entry, a download check).
     """
 
     __slots__ = ("_flat",)
 
-    def __init__(self, flat: FlatHashes) -> None:
+    def __init__(self, flat: Hashes) -> None:
         self._flat = flat
 
     def __getitem__(self, algorithm: str) -> str:
         flat = self._flat
+        if isinstance(flat, bytes):
+            if algorithm == "sha256":
+                return flat.hex()
+            raise KeyError(algorithm)
         for position in range(0, len(flat), 2):
             if flat[position] == algorithm:
                 return flat[position + 1]
         raise KeyError(algorithm)
 
     def __iter__(self) -> Iterator[str]:
+        if isinstance(self._flat, bytes):
+            return iter(("sha256",))
         return iter(self._flat[::2])
 
     def __len__(self) -> int:
-        return len(self._flat) // 2
+        return 1 if isinstance(self._flat, bytes) else len(self._flat) // 2
 
     def __repr__(self) -> str:
         return f"FileHashes({dict(self)!r})"
@@ -285,7 +389,7 @@ def distribution_at(
     uploaded = files.upload_times[row]
     return Distribution(
         filename=filename,
-        url=files.urls[row],
+        url=files.url(row),
         index=index,
         name=NormalizedName(name),
         version=version,
@@ -298,20 +402,22 @@ def distribution_at(
         size=files.sizes[row],
         upload_time=None if uploaded is None else upload_time(uploaded),
         core_metadata=bool(metadata),
-        core_metadata_hashes=_mapping(metadata) if isinstance(metadata, tuple) else _NO_HASHES,
+        core_metadata_hashes=(_NO_HASHES if isinstance(metadata, bool) else _mapping(metadata)),
         path=None if local_dir is None else local_dir / filename,
     )
 
 
-def _mapping(hashes: FlatHashes) -> Mapping[str, str]:
+def _mapping(hashes: Hashes) -> Mapping[str, str]:
     # No hashes: one shared read-only mapping for every such file.
     return FileHashes(hashes) if hashes else _NO_HASHES
 
 
-def upload_time(text: str) -> datetime | None:
+def upload_time(value: int | str) -> datetime | None:
     """An ``upload_times`` item as a datetime (``None`` if it does not read as one)."""
+    if isinstance(value, int):
+        return _EPOCH + value * _MICROSECOND
     try:
-        return datetime.fromisoformat(text)
+        return datetime.fromisoformat(value)
     except ValueError:
         return None
 

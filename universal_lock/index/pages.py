@@ -229,11 +229,12 @@ def _to_cached(response: Response, now: float, *, flat: bool) -> CachedPage:
             no_cache=no_cache,
         )
     content_type = headers.get("content-type", "text/html").split(";")[0].strip().lower()
-    body = response.body.decode("utf-8", "replace")
     return CachedPage(
         url=response.url,
         content_type=content_type,
-        files=_parse_page(body, response.url, json_page="json" in content_type and not flat),
+        files=_parse_page(
+            response.body, response.url, json_page="json" in content_type and not flat
+        ),
         etag=headers.get("etag"),
         last_modified=headers.get("last-modified"),
         fetched_at=now,
@@ -242,14 +243,25 @@ def _to_cached(response: Response, now: float, *, flat: bool) -> CachedPage:
     )
 
 
-def _parse_page(body: str, url: str, *, json_page: bool) -> PageFiles:
+def _parse_page(body: bytes, url: str, *, json_page: bool) -> PageFiles:
     if not json_page:
-        return columns_of(parse_html_page(body, url).entries)
+        return columns_of(parse_html_page(body.decode("utf-8", "replace"), url).entries)
     try:
+        # Straight from the bytes: no second copy of a big page as text beside them.
         data = json.loads(body)
+    except UnicodeDecodeError:
+        # Not UTF-8 throughout: read as before, a bad byte as U+FFFD.
+        data = _loads_text(body.decode("utf-8", "replace"), url)
     except ValueError:
         raise MalformedPage(url, "invalid JSON") from None
     return json_page_files(data, url)
+
+
+def _loads_text(text: str, url: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise MalformedPage(url, "invalid JSON") from None
 
 
 def _cache_control(response: Response) -> tuple[float | None, bool]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from universal_lock.index.auth import redact_url
@@ -19,10 +18,12 @@ from universal_lock.index.entries import FileEntry, parse_upload_time
 from universal_lock.index.errors import MalformedPage
 from universal_lock.index.page_files import (
     FileRow,
-    FlatHashes,
+    Hashes,
     PageFiles,
     columns_of_rows,
-    flat_hashes,
+    compact_hashes,
+    stored_time,
+    upload_time,
 )
 
 
@@ -71,17 +72,19 @@ def _entry(row: FileRow) -> FileEntry:
     return FileEntry(
         filename=filename,
         url=url,
-        hashes=dict(zip(hashes[::2], hashes[1::2], strict=True)),
+        hashes=_dict(hashes),
         requires_python=requires_python,
         yanked=yanked,
-        core_metadata=(
-            dict(zip(metadata[::2], metadata[1::2], strict=True))
-            if isinstance(metadata, tuple)
-            else metadata
-        ),
+        core_metadata=metadata if isinstance(metadata, bool) else _dict(metadata),
         size=size,
-        upload_time=None if uploaded is None else datetime.fromisoformat(uploaded),
+        upload_time=None if uploaded is None else upload_time(uploaded),
     )
+
+
+def _dict(hashes: Hashes) -> dict[str, str]:
+    if isinstance(hashes, bytes):
+        return {"sha256": hashes.hex()}
+    return dict(zip(hashes[::2], hashes[1::2], strict=True))
 
 
 def _row(item: object, page_url: str) -> FileRow:
@@ -108,14 +111,12 @@ def _row(item: object, page_url: str) -> FileRow:
         (yanked if isinstance(yanked, str) else "") if yanked else None,
         _core_metadata(item),
         size if isinstance(size, int) and not isinstance(size, bool) else None,
-        # Kept as text (read back with fromisoformat) when it is a valid time, else dropped.
-        uploaded.replace("Z", "+00:00")
-        if isinstance(uploaded, str) and parse_upload_time(uploaded) is not None
-        else None,
+        # A time that does not read as one is dropped.
+        stored_time(parse_upload_time(uploaded)),
     )
 
 
-def _core_metadata(item: Mapping[str, object]) -> bool | FlatHashes:
+def _core_metadata(item: Mapping[str, object]) -> bool | Hashes:
     # PEP 714: "core-metadata" is the key; "dist-info-metadata" is the older spelling.
     value = item.get("core-metadata", item.get("dist-info-metadata", False))
     if isinstance(value, Mapping):
@@ -123,12 +124,24 @@ def _core_metadata(item: Mapping[str, object]) -> bool | FlatHashes:
     return bool(value)
 
 
-def _flat(value: object) -> FlatHashes:
+def _flat(value: object) -> Hashes:
     if isinstance(value, Mapping) and len(value) == 1:
         # The usual case (one sha256), without building a dict first.
         ((key, digest),) = value.items()
-        return (sys.intern(str(key).lower()), digest.lower()) if isinstance(digest, str) else ()
-    return flat_hashes(_hashes(value))
+        if not isinstance(digest, str):
+            return ()
+        algorithm = sys.intern(str(key).lower())
+        if algorithm == "sha256" and len(digest) == 64:
+            try:
+                raw = bytes.fromhex(digest)
+            except ValueError:
+                raw = b""
+            # 32 bytes from 64 characters: no spaces were skipped, so the lowercase hex of
+            # ``raw`` is the lowercased digest (what the text would have been stored as).
+            if len(raw) == 32:
+                return raw
+        return (algorithm, digest.lower())
+    return compact_hashes(_hashes(value))
 
 
 def _hashes(value: object) -> dict[str, str]:
