@@ -78,6 +78,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--packages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain PubGrub backjumping (no chronological backtracking), for comparison",
+    )
     arguments = parser.parse_args()
 
     started = time.perf_counter()
@@ -85,7 +90,13 @@ def main() -> None:
     provider = MemoryProvider(universe)
     built = time.perf_counter()
 
-    solver = Solver("root", "1.0", root_dependencies, priority=provider.priority)
+    solver = Solver(
+        "root",
+        "1.0",
+        root_dependencies,
+        priority=provider.priority,
+        **({"chronological_after": None} if arguments.plain else {}),
+    )
     cpu_started = time.process_time()
     result = drive(solver, provider)
     solved = time.perf_counter()
@@ -95,7 +106,7 @@ def main() -> None:
     stats = solver.stats
     print(
         f"universe: {arguments.packages} packages x {MAJORS * MINORS} versions"
-        f" (seed {arguments.seed})"
+        f" (seed {arguments.seed}){', plain backjumping' if arguments.plain else ''}"
     )
     print(f"setup (parse universe): {built - started:.2f} s")
     if isinstance(result, Failed):

@@ -40,6 +40,10 @@ from universal_lock.solver.terms import Relation, Term
 
 _SATISFIED, _CONTRADICTED = Relation.SATISFIED, Relation.CONTRADICTED
 
+#: A backjump that would undo more decision levels than this undoes only the conflict's
+#: own level instead (chronological backtracking; see ``Solver``).
+CHRONOLOGICAL_AFTER = 32
+
 #: A priority function: the undecided package with the smallest key is decided next.
 PriorityFunction = Callable[[str, VersionRange], Any]
 #: Dependencies as the driver gives them: package -> range (or specifier string).
@@ -102,9 +106,27 @@ def default_priority(package: str, versions: VersionRange) -> tuple[int, str]:
 
 
 class Solver:
-    """The full PubGrub state for one root; see the module docstring for the protocol."""
+    """The full PubGrub state for one root; see the module docstring for the protocol.
+
+    Backjumping: conflict resolution learns an incompatibility and PubGrub jumps back to
+    the lowest decision level at which it is almost satisfied, discarding every decision
+    above; those are then made again, most of them exactly as before. When that would
+    discard more than ``chronological_after`` levels below the conflict's own level, the
+    solver undoes only the level of the conflict's satisfier and derives the learned fact
+    there (chronological backtracking, Nadel and Ryvchin, SAT 2018). Small solves never
+    jump that far and behave exactly as plain PubGrub; ``None`` always backjumps.
+
+    Why the result stays exact: the learned incompatibility is almost satisfied at every
+    level between the two, so the derivation is sound wherever it is placed. Placed
+    higher than PubGrub would, it can be dropped by a later, deeper backjump; then the
+    solver may decide against it and meets it again as a conflict. A solution is still
+    checked against every incompatibility (each decision propagates its package), a
+    failure is still a derivation by resolution, and each conflict still strictly narrows
+    the assignments at the level it returns to, so solving still terminates.
+    """
 
     __slots__ = (
+        "_chronological_after",
         "_contradicted",
         "_incompatibilities",
         "_known_dependencies",
@@ -128,8 +150,10 @@ class Solver:
         root_dependencies: Dependencies,
         *,
         priority: PriorityFunction = default_priority,
+        chronological_after: int | None = CHRONOLOGICAL_AFTER,
     ) -> None:
         self.root = root
+        self._chronological_after = chronological_after
         self.root_version = coerce_version(root, root_version)
         self.stats = SolverStats()
         self._priority = priority
@@ -280,6 +304,7 @@ class Solver:
             learned=self.stats.learned,
         )
         copy._priority = self._priority
+        copy._chronological_after = self._chronological_after
         copy._priority_heap = list(self._priority_heap)
         copy._pushes = self._pushes
         copy._incompatibilities = {
@@ -421,6 +446,18 @@ class Solver:
             return True
         return len(terms) == 1 and terms[0].positive and terms[0].package == self.root
 
+    def _backjump_level(self, satisfier_level: int, previous_level: int) -> int:
+        """Where to jump back to: PubGrub's ``previous_level``, or just below the satisfier.
+
+        Any level from ``previous_level`` to ``satisfier_level - 1`` leaves the learned
+        incompatibility almost satisfied (its other terms hold from ``previous_level`` on,
+        and the satisfier's term holds only from the satisfier on): see ``Solver``.
+        """
+        limit = self._chronological_after
+        if limit is not None and satisfier_level - 1 - previous_level > limit:
+            return satisfier_level - 1
+        return previous_level
+
     def _resolve_conflict(self, incompatibility: Incompatibility) -> Incompatibility | None:
         """Find the root cause and backjump; None (with ``Failed`` recorded) if unsolvable."""
         self.stats.conflicts += 1
@@ -432,8 +469,8 @@ class Solver:
                 if incompatibility is not original:
                     self._add(incompatibility)
                     self.stats.learned += 1
-                self._solution.backtrack(found.previous_level)
-                level = found.previous_level
+                level = self._backjump_level(satisfier.level, found.previous_level)
+                self._solution.backtrack(level)
                 self._contradicted = {
                     known: seen for known, seen in self._contradicted.items() if seen <= level
                 }

@@ -148,3 +148,75 @@ def test_clone_at_any_step_finishes_like_the_original(case, fork_after):
         assert explain(original) == explain(forked)
     # The fork continued from the fork point: it asked for exactly what the original did.
     assert calls_fork == calls_original
+
+
+@given(universes(), st.booleans())
+def test_chronological_backtracking_agrees_with_brute_force(case, shared):
+    # chronological_after=0: every backjump that could keep a level keeps it.
+    root_dependencies, universe = case
+    provider = MemoryProvider(universe, share_adjacent=shared)
+    solver = Solver(
+        "root", "1", root_dependencies, priority=provider.priority, chronological_after=0
+    )
+    result = drive(solver, provider, max_steps=STEP_BUDGET)
+    assert isinstance(result, Solved) == _brute_force(root_dependencies, universe)
+    if isinstance(result, Solved):
+        _assert_valid(dict(result.solution), root_dependencies, universe)
+    else:
+        assert explain(result).endswith("the requirements are unsatisfiable.")
+
+
+MANY_PACKAGES = [f"p{index:02d}" for index in range(12)]
+
+
+@st.composite
+def larger_universes(draw):
+    """Twelve packages x up to five versions, each depending on later packages only.
+
+    Too many assignments for brute force; deep enough that backjumps skip levels.
+    """
+    universe = {}
+    for position, name in enumerate(MANY_PACKAGES):
+        later = MANY_PACKAGES[position + 1 :]
+        versions = draw(
+            st.lists(
+                st.sampled_from(["1", "2", "3", "4", "5"]), min_size=1, max_size=5, unique=True
+            )
+        )
+        releases = {}
+        for version in versions:
+            targets = (
+                draw(st.lists(st.sampled_from(later), max_size=3, unique=True)) if later else []
+            )
+            releases[version] = {
+                target: draw(st.sampled_from(["", ">=2", "<3", "==4", ">=3,<5", "!=5", "==1"]))
+                for target in targets
+            }
+        universe[name] = releases
+    root_dependencies = {
+        name: draw(st.sampled_from(["", ">=2", "<4"]))
+        for name in draw(st.lists(st.sampled_from(MANY_PACKAGES), min_size=3, unique=True))
+    }
+    return root_dependencies, universe
+
+
+@given(larger_universes(), st.integers(0, 2))
+def test_chronological_and_plain_backjumping_agree_on_larger_universes(case, limit):
+    root_dependencies, universe = case
+    results = []
+    for chronological_after in (None, limit):
+        provider = MemoryProvider(universe)
+        solver = Solver(
+            "root",
+            "1",
+            root_dependencies,
+            priority=provider.priority,
+            chronological_after=chronological_after,
+        )
+        results.append(drive(solver, provider, max_steps=STEP_BUDGET))
+    plain, chronological = results
+    assert type(plain) is type(chronological)
+    if isinstance(chronological, Solved):
+        _assert_valid(dict(chronological.solution), root_dependencies, universe)
+    else:
+        assert explain(chronological).endswith("the requirements are unsatisfiable.")

@@ -106,6 +106,73 @@ def test_a_clone_does_not_see_what_the_original_learns():
     assert isinstance(fork.step(), NeedsVersion)
 
 
+def _fillers_then_trouble(count):
+    """``count`` unrelated packages decided first, then ``t`` whose newest version fails.
+
+    ``t 2`` needs ``h``, and ``h``'s only version needs ``z<2`` while the root needs
+    ``z>=2``: the conflict is found at the last level, and the learned ``{t==2}`` is
+    almost satisfied from level 0 on, so plain backjumping undoes every filler.
+    """
+    fillers = [f"f{index:02d}" for index in range(count)]
+    universe = {name: {"1": {}} for name in fillers}
+    universe.update(
+        {
+            "t": {"1": {}, "2": {"h": ""}},
+            "h": {"1": {"z": "<2"}},
+            "z": {"1": {}, "2": {}},
+        }
+    )
+    root = {"z": ">=2", **{name: "" for name in fillers}, "t": ""}
+    order = {name: index for index, name in enumerate(["z", *fillers, "t", "h"])}
+    return root, universe, lambda package, _versions: order[package]
+
+
+def _versions_asked(solver, provider):
+    asked = []
+    while not isinstance(request := solver.step(), Solved | Failed):
+        if isinstance(request, NeedsVersion):
+            asked.append(request.package)
+        _answer(solver, provider)
+    return asked, request
+
+
+@pytest.mark.parametrize("chronological_after", [None, 0, 10])
+def test_a_long_backjump_keeps_the_levels_below_the_conflict(chronological_after):
+    root, universe, priority = _fillers_then_trouble(20)
+    provider = MemoryProvider(universe)
+    solver = Solver("root", "1", root, priority=priority, chronological_after=chronological_after)
+    asked, result = _versions_asked(solver, provider)
+    assert isinstance(result, Solved)
+    assert result.solution["t"] == Version("1") and "h" not in result.solution
+    fillers = [name for name in asked if name.startswith("f")]
+    if chronological_after is None:
+        # Plain PubGrub: back to level 0 (the root), so z and all twenty fillers again.
+        # Decisions: the root, z, the fillers, t 2, z and the fillers again, t 1.
+        assert len(fillers) == 40 and solver.stats.decisions == 1 + 1 + 20 + 1 + 21 + 1
+    else:
+        # Only t's level is undone: each filler is asked for once.
+        assert fillers == sorted(set(fillers)) and len(fillers) == 20
+        assert solver.stats.decisions == 1 + 1 + 20 + 1 + 1
+
+
+def test_short_backjumps_stay_plain_pubgrub_by_default():
+    # Within the default limit the solver jumps exactly where PubGrub says.
+    root, universe, priority = _fillers_then_trouble(5)
+    provider = MemoryProvider(universe)
+    asked, result = _versions_asked(Solver("root", "1", root, priority=priority), provider)
+    assert isinstance(result, Solved)
+    assert sum(name.startswith("f") for name in asked) == 10
+
+
+def test_a_long_backjump_is_chronological_by_default_and_cloned_so():
+    root, universe, priority = _fillers_then_trouble(40)
+    provider = MemoryProvider(universe)
+    solver = Solver("root", "1", root, priority=priority).clone()
+    asked, result = _versions_asked(solver, provider)
+    assert isinstance(result, Solved) and result.solution["t"] == Version("1")
+    assert sum(name.startswith("f") for name in asked) == 40
+
+
 def test_dependencies_given_once_are_not_asked_again_after_backjumping():
     # x is decided first; foo 2.0.0 then fails through bar, the solver backjumps
     # to before x and decides x again, from what it already knows.
