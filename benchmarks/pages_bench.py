@@ -60,10 +60,13 @@ def synthetic_page(releases: int, wheels: int) -> str:
             names.append(f"bigproject-{version}-{python}-{python}-{platform}.whl")
         for name in names:
             digest = f"{hash((name, 'file')) & (2**256 - 1):064x}"
+            # The public index's layout: a hashed directory (2/2/60 hex digits) per file.
+            where = f"{hash((name, 'dir')) & (2**256 - 1):064x}"
             files.append(
                 {
                     "filename": name,
-                    "url": f"https://files.example/packages/{digest[:2]}/{digest[2:4]}/{name}",
+                    "url": "https://files.example/packages/"
+                    f"{where[:2]}/{where[2:4]}/{where[4:]}/{name}",
                     "hashes": {"sha256": digest},
                     "requires-python": ">=3.8",
                     "core-metadata": {"sha256": digest[::-1]},

@@ -16,6 +16,7 @@ from packaging.utils import canonicalize_name
 
 from universal_lock.index.cache import CachedPage, DiskCache
 from universal_lock.index.entries import FileEntry, parse_filename
+from universal_lock.index.listing import FileListing
 from universal_lock.index.page_files import (
     FileHashes,
     PageFiles,
@@ -175,8 +176,8 @@ def test_columns_of_different_lengths_are_refused() -> None:
 
 @given(_HASHES)
 def test_file_hashes_behave_as_the_dict_they_replace(hashes: dict[str, str]) -> None:
-    (flat,) = columns_of([FileEntry(filename="demo-1.0.tar.gz", url="u", hashes=hashes)]).hashes
-    mapping = FileHashes(flat)
+    files = columns_of([FileEntry(filename="demo-1.0.tar.gz", url="u", hashes=hashes)])
+    mapping = FileHashes(files.hashes_at(0))
     assert mapping == hashes and dict(mapping) == hashes
     assert len(mapping) == len(hashes) and list(mapping) == list(hashes)
     assert mapping.get("sha256") == hashes.get("sha256")
@@ -260,9 +261,12 @@ def test_a_lone_sha256_is_kept_as_its_32_bytes_and_shown_as_given() -> None:
         FileEntry(filename="demo-1.3.tar.gz", url="u", core_metadata={"sha256": _SHA}),
     ]
     files = columns_of(entries)
-    assert files.hashes[0] == bytes.fromhex(_SHA) and len(files.hashes[0]) == 32
+    # The lone digest is in the page's one bytes object, 32 bytes a row.
+    assert files.hashes[0] is None and files.hashes_at(0) == bytes.fromhex(_SHA)
+    assert len(files.digests) == 4 * 32
     assert files.hashes[1] == ("sha256", _SHA.upper())  # not exact as bytes: kept as text
     assert files.hashes[2] == ("sha256", _SHA, "md5", "ab")
+    assert files.hashes_at(3) == ()
     assert files.core_metadata[3] == bytes.fromhex(_SHA)
     dists = to_distributions(files, index="i", project="demo")
     assert [dist.sha256 for dist in dists] == [_SHA, _SHA.upper(), _SHA, None]
@@ -281,7 +285,10 @@ def test_a_json_page_stores_its_sha256_digests_as_bytes_lowercased() -> None:
         ]
     }
     files = json_page_files(data, "https://index.example/simple/demo/")
-    assert files.hashes == (bytes.fromhex(_SHA), ("sha256", _SHA[:-2] + " f"))
+    assert [files.hashes_at(row) for row in (0, 1)] == [
+        bytes.fromhex(_SHA),
+        ("sha256", _SHA[:-2] + " f"),
+    ]
     assert files.core_metadata == (bytes.fromhex(_SHA), False)
 
 
@@ -295,7 +302,9 @@ def test_urls_are_kept_after_the_pages_common_prefix_without_the_filename() -> N
     entries = [FileEntry(filename=n, url=u) for n, u in zip(names, urls, strict=True)]
     files = columns_of(entries)
     assert files.url_base == "https://files.example/packages/"
-    assert files.urls == ("ab/cd/", "ef/01/", ("download?file=2",))
+    # The parts of one length are in one string, ``url_width`` characters a row.
+    assert files.urls == (None, None, ("download?file=2",))
+    assert (files.url_dirs[:12], files.url_width) == ("ab/cd/ef/01/", 6)
     assert [files.url(row) for row in range(3)] == urls
     read = PageFiles.from_tuple(files.as_tuple())
     assert [dist.url for dist in to_distributions(read, index="i", project="demo")] == urls
@@ -333,3 +342,34 @@ def test_equal_requires_python_texts_are_one_object() -> None:
     ]
     texts = columns_of(entries).requires_python
     assert texts == (">=3.8",) * 3 and len({id(text) for text in texts}) == 1
+
+
+def test_a_page_whose_packed_columns_do_not_fit_its_rows_is_refused() -> None:
+    entries = [
+        FileEntry(filename=f"demo-{n}.tar.gz", url=f"https://h.example/{n}{n}/demo-{n}.tar.gz")
+        for n in range(2)
+    ]
+    values = list(columns_of(entries).as_tuple())
+    assert values[-3:] == ["00/11/", 3, b""]  # url_dirs, url_width, digests (none given)
+    for position, damaged in ((-3, "00/"), (-2, 4), (-1, bytes(32)), (-1, "not bytes")):
+        wrong = list(values)
+        wrong[position] = damaged
+        with pytest.raises(ValueError, match="URLs and digests"):
+            PageFiles.from_tuple(tuple(wrong))
+
+
+def test_exclude_newer_keeps_the_cutoff_itself_and_drops_a_microsecond_later() -> None:
+    cutoff = datetime(2024, 5, 1, 12, 20, 30, tzinfo=timezone(timedelta(hours=2)))  # 10:20:30Z
+    times = [
+        datetime(2024, 5, 1, 10, 20, 30, tzinfo=UTC),  # the cutoff itself, kept as an int
+        datetime(2024, 5, 1, 10, 20, 30, 1, tzinfo=UTC),
+        datetime(2024, 5, 1, 12, 20, 30, 1, tzinfo=timezone(timedelta(hours=2))),  # as text
+        None,
+    ]
+    entries = [
+        FileEntry(filename=f"demo-{n}.0.tar.gz", url="u", upload_time=moment)
+        for n, moment in enumerate(times)
+    ]
+    listing = FileListing(columns_of(entries), index="i", name=canonicalize_name("demo"))
+    kept = [str(version) for version, _rows in listing.version_rows(cutoff)]
+    assert kept == ["0.0", "3.0"]

@@ -25,6 +25,7 @@ from universal_lock.index.page_files import (
     PageFiles,
     UploadTime,
     distribution_at,
+    microseconds,
     reparsed,
     stored_time,
     upload_time,
@@ -175,8 +176,9 @@ def _cut(
     everything: VersionRows, upload_times: Sequence[UploadTime], cutoff: datetime
 ) -> VersionRows:
     kept: VersionRows = []
+    cutoff_us = microseconds(cutoff)
     for version, rows in everything:
-        remaining = [row for row in rows if not _newer(upload_times[row], cutoff)]
+        remaining = [row for row in rows if not _newer(upload_times[row], cutoff, cutoff_us)]
         if len(remaining) == len(rows):
             kept.append((version, rows))
         elif remaining:
@@ -187,7 +189,9 @@ def _cut(
     return kept
 
 
-def _newer(value: UploadTime, cutoff: datetime) -> bool:
+def _newer(value: UploadTime, cutoff: datetime, cutoff_us: int | None) -> bool:
+    if isinstance(value, int) and cutoff_us is not None:
+        return value > cutoff_us  # both in microseconds since the epoch
     uploaded = None if value is None else upload_time(value)
     return uploaded is not None and uploaded > cutoff
 

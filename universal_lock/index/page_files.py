@@ -62,11 +62,17 @@ class PageFiles:
     are ``Hashes``; ``core_metadata`` holds ``False``, ``True`` or the metadata file's hashes;
     ``upload_times`` ``UploadTime``; ``parsed`` what each filename says, or ``None`` for a file
     that cannot be used; ``versions`` the PEP 700 list when the page had one.
+
+    Two columns are mostly in one object for the whole page, with ``None`` in the tuple where
+    a row's value is there: ``digests``, the rows' lone sha256 digests (32 bytes a row), and
+    ``url_dirs``, their URL items when these all have one length (the public index's hashed
+    directories do), ``url_width`` characters a row. One object holds a column's values at
+    a few bytes each, where one object a row costs some 50 more (see ``url`` and ``hashes_at``).
     """
 
     filenames: tuple[str, ...] = ()
-    urls: tuple[UrlItem, ...] = ()
-    hashes: tuple[Hashes, ...] = ()
+    urls: tuple[UrlItem | None, ...] = ()
+    hashes: tuple[Hashes | None, ...] = ()
     requires_python: tuple[str | None, ...] = ()
     yanked: tuple[str | None, ...] = ()
     core_metadata: tuple[bool | Hashes, ...] = ()
@@ -75,15 +81,28 @@ class PageFiles:
     parsed: tuple[ParsedName | None, ...] = ()
     versions: tuple[str, ...] | None = None
     url_base: str = ""
+    url_dirs: str = ""
+    url_width: int = 0
+    digests: bytes = b""
 
     def url(self, row: int) -> str:
         """The full URL of the file in ``row``."""
         item = self.urls[row]
+        if item is None:
+            width = self.url_width
+            item = self.url_dirs[row * width : row * width + width]
         if isinstance(item, str):
             return self.url_base + item + self.filenames[row]
         return self.url_base + item[0]
 
-    def as_tuple(self) -> tuple[Column | str | None, ...]:
+    def hashes_at(self, row: int) -> Hashes:
+        """The stored hashes of the file in ``row`` (``Hashes``)."""
+        item = self.hashes[row]
+        if item is None:
+            return self.digests[row * 32 : row * 32 + 32]
+        return item
+
+    def as_tuple(self) -> tuple[Column | str | int | bytes | None, ...]:
         """The fields in declaration order (what the cache stores)."""
         return (
             self.filenames,
@@ -97,21 +116,32 @@ class PageFiles:
             self.parsed,
             self.versions,
             self.url_base,
+            self.url_dirs,
+            self.url_width,
+            self.digests,
         )
 
     @classmethod
     def from_tuple(cls, values: tuple[object, ...]) -> PageFiles:
         """Inverse of ``as_tuple``; ``ValueError`` if the shape is wrong (a damaged entry)."""
-        if len(values) != 11:
+        if len(values) != 14:
             raise ValueError("not a page's files")
-        *columns, versions, url_base = values
+        *columns, versions, url_base, url_dirs, url_width, digests = values
         lengths = {len(column) if isinstance(column, tuple) else -1 for column in columns}
         if len(lengths) != 1 or -1 in lengths:
             raise ValueError("the columns of a page's files are not tuples of one length")
         if versions is not None and not isinstance(versions, tuple):
             raise ValueError("not a page's versions")
-        if not isinstance(url_base, str):
-            raise ValueError("not a page's URL base")
+        (rows,) = lengths
+        if not (
+            isinstance(url_base, str)
+            and isinstance(url_dirs, str)
+            and isinstance(url_width, int)
+            and len(url_dirs) == rows * url_width
+            and isinstance(digests, bytes)
+            and len(digests) in (0, rows * 32)
+        ):
+            raise ValueError("not a page's URLs and digests")
         # The element types are those ``as_tuple`` wrote: the entry was written whole
         # (atomic replace) by this format, which the cache checked before calling.
         return cls(
@@ -126,6 +156,9 @@ class PageFiles:
             parsed=values[8],  # type: ignore[arg-type]
             versions=versions,
             url_base=url_base,
+            url_dirs=url_dirs,
+            url_width=url_width,
+            digests=digests,
         )
 
 
@@ -148,12 +181,14 @@ def columns_of_rows(rows: list[FileRow], *, versions: Iterable[str] | None = Non
         *rows, strict=True
     )
     url_base, url_items = _split_urls(filenames, urls)
+    url_width, url_dirs, url_rest = _pack_url_dirs(url_items)
+    digests, other_hashes = _pack_digests(hashes)
     # Equal texts as one object (a page repeats a few; decoded JSON has one string per file).
     shared: dict[str | None, str | None] = {}
     return PageFiles(
         filenames=filenames,
-        urls=url_items,
-        hashes=hashes,
+        urls=url_rest,
+        hashes=other_hashes,
         requires_python=tuple(map(shared.setdefault, requires_python, requires_python)),
         yanked=yanked,
         core_metadata=metadata,
@@ -162,7 +197,32 @@ def columns_of_rows(rows: list[FileRow], *, versions: Iterable[str] | None = Non
         parsed=_parsed_names(filenames),
         versions=None if versions is None else tuple(versions),
         url_base=url_base,
+        url_dirs=url_dirs,
+        url_width=url_width,
+        digests=digests,
     )
+
+
+_NO_DIGEST = bytes(32)
+
+
+def _pack_digests(hashes: Sequence[Hashes]) -> tuple[bytes, tuple[Hashes | None, ...]]:
+    if not any(isinstance(item, bytes) for item in hashes):
+        return b"", tuple(hashes)
+    digests = b"".join(item if isinstance(item, bytes) else _NO_DIGEST for item in hashes)
+    return digests, tuple(None if isinstance(item, bytes) else item for item in hashes)
+
+
+def _pack_url_dirs(items: Sequence[UrlItem]) -> tuple[int, str, tuple[UrlItem | None, ...]]:
+    # The width is the first item's; items of other widths (or full URLs) stay in the tuple.
+    first = items[0]
+    if not isinstance(first, str):
+        return 0, "", tuple(items)
+    width = len(first)
+    pad = "/" * width
+    dirs = "".join(item if isinstance(item, str) and len(item) == width else pad for item in items)
+    rest = tuple(None if isinstance(item, str) and len(item) == width else item for item in items)
+    return width, dirs, rest
 
 
 def _split_urls(filenames: Sequence[str], urls: Sequence[str]) -> tuple[str, tuple[UrlItem, ...]]:
@@ -291,9 +351,18 @@ def stored_time(moment: datetime | None) -> UploadTime:
     """An upload time as stored (``UploadTime``): microseconds when in UTC, else ISO text."""
     if moment is None:
         return None
-    if moment.utcoffset() == _ZERO:
+    # ``fromisoformat`` gives the ``UTC`` object itself for "Z" and "+00:00" (identity is the
+    # cheap test; any other zero offset is exact too).
+    if moment.tzinfo is UTC or moment.utcoffset() == _ZERO:
         return (moment - _EPOCH) // _MICROSECOND
     return moment.isoformat()
+
+
+def microseconds(moment: datetime) -> int | None:
+    """``moment`` as microseconds since the epoch, if it has a time zone (else ``None``)."""
+    if moment.utcoffset() is None:
+        return None
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 _NO_HASHES: Mapping[str, str] = MappingProxyType({})
@@ -398,7 +467,7 @@ def distribution_at(
         build_tag=build_tag,
         requires_python=requires_python_spec(files.requires_python[row]),
         yanked=files.yanked[row],
-        hashes=_mapping(files.hashes[row]),
+        hashes=_mapping(files.hashes_at(row)),
         size=files.sizes[row],
         upload_time=None if uploaded is None else upload_time(uploaded),
         core_metadata=bool(metadata),
