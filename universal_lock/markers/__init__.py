@@ -3,11 +3,36 @@
 Markers are parsed with ``packaging.markers`` and stored as reduced ordered decision diagrams
 with range edges, so equivalent markers are equal and print identically. Pure: no I/O.
 See docs/markers.md for the semantics and the known limits.
+
+Exports are imported on first use (a module ``__getattr__``), so importing one
+submodule, or one name, does not load the whole package.
 """
 
-from universal_lock.markers._evaluate import MissingEnvironmentValue
-from universal_lock.markers.tree import FALSE, TRUE, InvalidMarkerError, MarkerTree, parse_marker
-from universal_lock.markers.wheel_tags import marker_from_wheel_tags
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from universal_lock.markers._evaluate import MissingEnvironmentValue
+    from universal_lock.markers.tree import (
+        FALSE,
+        TRUE,
+        InvalidMarkerError,
+        MarkerTree,
+        parse_marker,
+    )
+    from universal_lock.markers.wheel_tags import marker_from_wheel_tags
+
+_EXPORTS = {
+    "MissingEnvironmentValue": "universal_lock.markers._evaluate",
+    "FALSE": "universal_lock.markers.tree",
+    "TRUE": "universal_lock.markers.tree",
+    "InvalidMarkerError": "universal_lock.markers.tree",
+    "MarkerTree": "universal_lock.markers.tree",
+    "parse_marker": "universal_lock.markers.tree",
+    "marker_from_wheel_tags": "universal_lock.markers.wheel_tags",
+}
 
 __all__ = [
     "FALSE",
@@ -18,3 +43,13 @@ __all__ = [
     "marker_from_wheel_tags",
     "parse_marker",
 ]
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(module), name)
+        globals()[name] = value  # asked once
+        return value
