@@ -1,9 +1,10 @@
 """Start-up: `ulock lock --check` loads only what a fingerprint comparison needs.
 
 `--check` runs in pre-commit hooks and CI on every change, so its cost is its imports. It must
-not load the resolver, the solver, the index client, aiohttp, rich or pydantic (typer would build
-its option parsers with pydantic; `cli._coercion` gives ulock's plain options typer's coercion
-without it, and the tests below hold it to typer's results and messages).
+not load the resolver, the solver, the index client, aiohttp, rich, pydantic or typer: `main`
+answers it before typer starts (`cli._fast`, held to typer's answers in test_cli_fast.py).
+Other commands go through typer, which would build its option parsers with pydantic;
+`cli._coercion` gives ulock's plain options typer's coercion without it (test_cli_coercion.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ try:
     main()
 except SystemExit as done:
     code = done.code
-heavy = ("rich", "aiohttp", "pydantic", "universal_lock.resolver", "universal_lock.solver",
+heavy = ("rich", "aiohttp", "pydantic", "typer", "universal_lock.resolver", "universal_lock.solver",
          "universal_lock.index.client", "universal_lock.operations.lock")
 print(code, sorted(name for name in heavy if name in sys.modules), file=sys.stdout)
 """

@@ -1,50 +1,33 @@
 """The ``ulock`` command line: the only layer that prints.
 
 Commands are thin: they parse options, call one operation, and render its result
-or its error. Heavy modules are imported inside the command functions so that
-``ulock --help`` and ``ulock lock --check`` start fast.
+or its error. Heavy modules are imported inside the command functions, and ``main`` answers
+``ulock lock --check`` and ``ulock --version`` before typer is imported (``_fast``), so that
+the commands run in hooks and CI start fast. The typer app lives in ``app`` and is built for
+every other command line.
 """
 
 from __future__ import annotations
 
 import gc
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from universal_lock.cli.diff_command import diff_command
-from universal_lock.cli.lock_command import lock_command
-from universal_lock.cli.sync_command import sync_command
 from universal_lock.errors import Interrupted, UlockError
 
-app = typer.Typer(
-    name="ulock",
-    help="One PEP 751 lockfile that is right on every platform your project supports.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    from universal_lock.cli.commands import app
+
+__all__ = ["app", "main", "report_error"]
 
 
-def _version_callback(value: bool) -> None:
-    if value:
-        from universal_lock import __version__
+def __getattr__(name: str) -> Any:
+    # The typer app is built only for a command line that needs typer (see `main`).
+    if name == "app":
+        from universal_lock.cli.commands import app
 
-        typer.echo(f"ulock {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version_callback, is_eager=True, help="Show the version."
-        ),
-    ] = False,
-) -> None:
-    """One PEP 751 lockfile that is right on every platform your project supports."""
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def report_error(error: UlockError) -> None:
@@ -58,11 +41,6 @@ def report_error(error: UlockError) -> None:
     console.print(f"[bold red]error[/]: {escape(error.message)}", soft_wrap=True)
     if error.hint:
         console.print(f"\n[bold cyan]hint[/]: {escape(error.hint)}", soft_wrap=True)
-
-
-app.command("lock")(lock_command)
-app.command("sync")(sync_command)
-app.command("diff")(diff_command)
 
 
 # A lock keeps hundreds of thousands of objects alive to the end (one per file an index lists),
@@ -84,26 +62,43 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run(argv: list[str] | None) -> None:
-    from typer.main import get_command
+    from universal_lock.cli._fast import fast_command
 
-    from universal_lock.cli._coercion import use_plain_coercion
-
-    # What `app(...)` does, less typer's traceback hook (off here) and its pydantic adapters.
-    command = get_command(app)
-    use_plain_coercion(command)
+    fast = fast_command(sys.argv[1:] if argv is None else argv)
     try:
-        command.main(args=argv, standalone_mode=False)
+        if fast is None:
+            _run_typer(argv)
+            return
+        code = fast()
     except UlockError as error:
         report_error(error)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         report_error(Interrupted("interrupted"))
         sys.exit(Interrupted.exit_code)
+    if code:
+        sys.exit(code)
+
+
+def _run_typer(argv: list[str] | None) -> None:
+    import typer
+    from typer.main import get_command
+
+    from universal_lock.cli._coercion import use_plain_coercion
+    from universal_lock.cli.commands import app
+
+    # What `app(...)` does, less typer's traceback hook (off here) and its pydantic adapters.
+    command = get_command(app)
+    use_plain_coercion(command)
+    try:
+        command.main(args=argv, standalone_mode=False)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.Abort:
         report_error(Interrupted("interrupted"))
         sys.exit(Interrupted.exit_code)
+    except (UlockError, KeyboardInterrupt):
+        raise
     except Exception as error:
         # typer's bundled click raises usage errors that know how to show themselves
         # (exit code 2) and the no-arguments help screen; anything else is a bug.

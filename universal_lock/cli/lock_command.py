@@ -37,14 +37,13 @@ def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
 ) -> None:
     """Resolve the project for every environment it supports and write pylock.toml."""
     if check:
-        from universal_lock.operations.check import is_current
+        from universal_lock.cli._fast import run_check
 
-        # Plain lines without rich: `--check` runs in hooks and CI, where start-up is the cost.
-        if is_current(directory, output):
-            print("the lock is up to date", file=sys.stderr)
-            return
-        print("the lock is missing or out of date with pyproject.toml", file=sys.stderr)
-        sys.exit(1)
+        # Usually answered before typer starts (`cli._fast`); here for the other spellings.
+        code = run_check(directory, output)
+        if code:
+            sys.exit(code)
+        return
 
     console = stderr_console()
 
