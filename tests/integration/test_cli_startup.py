@@ -65,3 +65,30 @@ def test_the_collector_thresholds_are_raised_for_a_command_and_restored_after() 
         app.registered_commands.pop()
     assert seen == [_GC_THRESHOLDS] != [before]
     assert gc.get_threshold() == before
+
+
+_LOCK_PROBE = """
+import sys
+sys.argv = ["ulock", "lock", "--directory", sys.argv[1], "--cache-dir", sys.argv[2]]
+from universal_lock.cli import main
+main()
+unneeded = ("pydantic", "typer._adapters", "universal_lock.project.schema",
+            "universal_lock.index.sdist_build", "universal_lock.building.frontend",
+            "universal_lock.building.archive", "universal_lock.solver.memory")
+print(sorted(name for name in unneeded if name in sys.modules))
+"""
+
+
+def test_lock_of_wheels_only_imports_no_validation_or_build_frontend(tmp_path: Path) -> None:
+    # The example's indexes are local directories of wheels: nothing to build, a valid
+    # `[tool.ulock]`, so neither pydantic nor the PEP 517 frontend has any work to do.
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project)
+    done = subprocess.run(
+        [sys.executable, "-c", _LOCK_PROBE, str(project), str(tmp_path / "cache")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == "[]\n"
+    assert "(7 packages)" in done.stderr

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Coroutine, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from packaging.utils import NormalizedName, canonicalize_name
@@ -47,8 +47,18 @@ from universal_lock.index.models import (
     Unavailable,
 )
 from universal_lock.index.pages import PageFetcher, ResolvedIndex, file_sha256, resolve_index
-from universal_lock.index.sdist_build import BuildRequirementsResolver, prepare_sdist_metadata
 from universal_lock.index.transport import Transport
+
+if TYPE_CHECKING:
+    from universal_lock.index.sdist_build import BuildRequirementsResolver, prepare_sdist_metadata
+else:
+
+    def prepare_sdist_metadata(*args: Any, **kwargs: Any) -> Any:
+        # The PEP 517 frontend behind it is imported only when an sdist's metadata is built.
+        from universal_lock.index.sdist_build import prepare_sdist_metadata as prepare
+
+        return prepare(*args, **kwargs)
+
 
 _log = logging.getLogger(__name__)
 PageResult = ProjectPage | NotFound | Unavailable
