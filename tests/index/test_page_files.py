@@ -15,7 +15,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from universal_lock.index.cache import CachedPage, DiskCache
-from universal_lock.index.entries import FileEntry, parse_filename
+from universal_lock.index.entries import FileEntry, parse_filename, wheel_tags
 from universal_lock.index.listing import FileListing
 from universal_lock.index.page_files import (
     FileHashes,
@@ -373,3 +373,36 @@ def test_exclude_newer_keeps_the_cutoff_itself_and_drops_a_microsecond_later() -
     listing = FileListing(columns_of(entries), index="i", name=canonicalize_name("demo"))
     kept = [str(version) for version, _rows in listing.version_rows(cutoff)]
     assert kept == ["0.0", "3.0"]
+
+
+_FIELDS = st.tuples(
+    st.sampled_from(["demo", "Demo_Pkg", "x"]),
+    st.sampled_from(["1.0", "2.0rc1", "1x", "1.0.0"]),
+    st.sampled_from(["", "", "1", "1x", "2_b"]),  # build tag (mostly none)
+    st.sampled_from(["py3", "cp312", "py2.py3", ""]),
+    st.sampled_from(["none", "cp312", "abi3"]),
+    st.sampled_from(["any", "win_amd64", "manylinux_2_17_x86_64.manylinux2014_x86_64", ""]),
+)
+
+
+@given(st.lists(st.tuples(_FIELDS, st.sampled_from([".whl", ".tar.gz", ".zip"])), max_size=12))
+def test_filenames_are_read_as_parse_filename_reads_them(
+    names: list[tuple[tuple[str, ...], str]],
+) -> None:
+    # Empty fields are left out: names of too few fields must be refused as parse_filename does.
+    filenames = ["-".join(field for field in fields if field) + end for fields, end in names]
+    files = columns_of([FileEntry(filename=name, url="u") for name in filenames])
+    for filename, parsed in zip(filenames, files.parsed, strict=True):
+        reference = parse_filename(filename)
+        if reference is None:
+            assert parsed is None
+            continue
+        assert parsed is not None
+        name, version, kind, tags, build_tag = parsed
+        assert (name, version, kind, build_tag) == (
+            reference.name,
+            str(reference.version),
+            reference.kind,
+            reference.build_tag,
+        )
+        assert (wheel_tags(tags) if tags else frozenset()) == reference.tags

@@ -207,6 +207,8 @@ _NO_DIGEST = bytes(32)
 
 
 def _pack_digests(hashes: Sequence[Hashes]) -> tuple[bytes, tuple[Hashes | None, ...]]:
+    if all(type(item) is bytes for item in hashes):  # every file has a lone sha256
+        return b"".join(hashes), (None,) * len(hashes)  # type: ignore[arg-type]
     if not any(isinstance(item, bytes) for item in hashes):
         return b"", tuple(hashes)
     digests = b"".join(item if isinstance(item, bytes) else _NO_DIGEST for item in hashes)
@@ -219,6 +221,8 @@ def _pack_url_dirs(items: Sequence[UrlItem]) -> tuple[int, str, tuple[UrlItem | 
     if not isinstance(first, str):
         return 0, "", tuple(items)
     width = len(first)
+    if all(type(item) is str for item in items) and set(map(len, items)) == {width}:
+        return width, "".join(items), (None,) * len(items)  # type: ignore[arg-type]
     pad = "/" * width
     dirs = "".join(item if isinstance(item, str) and len(item) == width else pad for item in items)
     rest = tuple(None if isinstance(item, str) and len(item) == width else item for item in items)
@@ -231,14 +235,13 @@ def _split_urls(filenames: Sequence[str], urls: Sequence[str]) -> tuple[str, tup
     base = _common_prefix(urls)
     base = base[: base.rfind("/") + 1]
     cut = len(base)
-    items: list[UrlItem] = []
-    for filename, url in zip(filenames, urls, strict=True):
-        end = len(url) - len(filename)
-        # Exact by construction: base + url[cut:end] + filename is url.
-        if end >= cut and url.endswith(filename):
-            items.append(url[cut:end])
-        else:
-            items.append((url[cut:],))
+    # Exact by construction: base + url[cut:end] + filename is url.
+    items: list[UrlItem] = [
+        url[cut : len(url) - len(filename)]
+        if len(url) - len(filename) >= cut and url.endswith(filename)
+        else (url[cut:],)
+        for filename, url in zip(filenames, urls, strict=True)
+    ]
     return base, tuple(items)
 
 
@@ -282,32 +285,82 @@ def reparsed(filename: str, *, name: str, version_text: str) -> ParsedName:
 
 
 def _parsed_names(filenames: Iterable[str]) -> tuple[ParsedName | None, ...]:
-    # Equal texts become one object, which marshal then writes once and reads back shared.
-    shared: dict[str, str] = {}
-    # Printing a Version is slow; the wheels of a release share one object (parse caches).
-    version_texts: dict[int, tuple[Version, str]] = {}
-    result: list[ParsedName | None] = []
-    for filename in filenames:
+    names = _NameReader()
+    return tuple(map(names.read, filenames))
+
+
+class _NameReader:
+    """Reads a page's filenames into ``ParsedName``s, each distinct part once.
+
+    A big page lists thousands of wheels that share a few dozen name-version prefixes and tag
+    triples: a wheel's name is split here, and its prefix and its tag text are each judged
+    once per page by ``parse_filename`` (on a stand-in filename that differs only in the
+    other part, so the verdict and values are those of the whole name). Other files are
+    parsed whole.
+    """
+
+    __slots__ = ("_prefixes", "_shared", "_tag_texts", "_version_texts")
+
+    def __init__(self) -> None:
+        # Equal texts become one object, which marshal then writes once and reads back shared.
+        self._shared: dict[str, str] = {}
+        # Printing a Version is slow; the wheels of a release share one object (parse caches).
+        self._version_texts: dict[int, tuple[Version, str]] = {}
+        self._prefixes: dict[str, tuple[str, str, BuildTag] | None] = {}
+        self._tag_texts: dict[str, str | None] = {}
+
+    def read(self, filename: str) -> ParsedName | None:
+        if filename.endswith(".whl"):
+            # The split ``parse_filename`` makes: the last three fields are the tags.
+            stem, sep, platform = filename[:-4].rpartition("-")
+            stem, sep2, abi = stem.rpartition("-")
+            stem, sep3, python = stem.rpartition("-")
+            if sep and sep2 and sep3:
+                prefix = self._prefix(stem)
+                tags = self._tags(f"{python}-{abi}-{platform}")
+                if prefix is None or tags is None:
+                    return None
+                name, version, build_tag = prefix
+                return (name, version, "wheel", tags, build_tag)
         parsed = parse_filename(filename)
         if parsed is None:
-            result.append(None)
-            continue
-        known = version_texts.get(id(parsed.version))
+            return None
+        name, version = self._texts(parsed.name, parsed.version)
+        tags = self._share(wheel_tag_text(filename)) if parsed.kind == "wheel" else ""
+        return (name, version, parsed.kind, tags, parsed.build_tag)
+
+    def _prefix(self, stem: str) -> tuple[str, str, BuildTag] | None:
+        known = self._prefixes.get(stem, _UNSEEN)
+        if known is not _UNSEEN:
+            return known  # type: ignore[return-value]
+        parsed = parse_filename(f"{stem}-py3-none-any.whl")
+        prefix = None
+        if parsed is not None:
+            name, version = self._texts(parsed.name, parsed.version)
+            prefix = (name, version, parsed.build_tag)
+        self._prefixes[stem] = prefix
+        return prefix
+
+    def _tags(self, text: str) -> str | None:
+        known = self._tag_texts.get(text, _UNSEEN)
+        if known is not _UNSEEN:
+            return known  # type: ignore[return-value]
+        valid = parse_filename(f"a-1-{text}.whl") is not None
+        shared = self._tag_texts[text] = self._share(text) if valid else None
+        return shared
+
+    def _texts(self, name: str, version: Version) -> tuple[str, str]:
+        known = self._version_texts.get(id(version))
         if known is None:
             # The Version is kept beside its text so that its id is not reused meanwhile.
-            known = version_texts[id(parsed.version)] = (parsed.version, str(parsed.version))
-        name, version = str(parsed.name), known[1]
-        tags = wheel_tag_text(filename) if parsed.kind == "wheel" else ""
-        result.append(
-            (
-                shared.setdefault(name, name),
-                shared.setdefault(version, version),
-                parsed.kind,
-                shared.setdefault(tags, tags),
-                parsed.build_tag,
-            )
-        )
-    return tuple(result)
+            known = self._version_texts[id(version)] = (version, str(version))
+        return self._share(str(name)), self._share(known[1])
+
+    def _share(self, text: str) -> str:
+        return self._shared.setdefault(text, text)
+
+
+_UNSEEN = object()
 
 
 def flat_hashes(hashes: Mapping[str, str]) -> FlatHashes:
