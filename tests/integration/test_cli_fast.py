@@ -1,8 +1,9 @@
-"""`ulock lock --check` and `ulock --version` answered before typer starts (`cli._fast`).
+"""`ulock lock` and `ulock --version` parsed before typer starts (`cli._fast`).
 
 Each plain spelling runs twice in-process: as `main` runs it (the fast path) and with the fast
 path turned off (typer parses the same command line); exit code, stdout and stderr must be the
-same. Spellings the fast path does not know must be left to typer.
+same, and for any command line the fast path accepts, typer must make the same request.
+Spellings the fast path does not know must be left to typer.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from universal_lock.cli import _fast, main
+from universal_lock.cli import _fast, lock_run, main
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "torch-multiplatform"
 
@@ -76,17 +79,36 @@ def test_the_fast_path_answers_as_typer_does(
         assert ("error: " in fast[2]) == (expected == 2)
 
 
+def test_a_lock_says_the_same_either_way(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outcomes = []
+    for name in ("fast", "typer"):
+        project = tmp_path / name
+        shutil.copytree(EXAMPLE, project)
+        monkeypatch.chdir(project)
+        argv = ["lock", "-o", "new.toml", "--cache-dir", str(tmp_path / "cache")]
+        if name == "typer":
+            monkeypatch.setattr(_fast, "fast_command", lambda _argv: None)
+        outcomes.append(_run(argv, capsys))
+        outcomes.append(_run([*argv, "--upgrade-package", "numpy", "--offline"], capsys))
+    assert outcomes[:2] == outcomes[2:]
+    assert outcomes[0] == (0, "", "wrote `new.toml` (7 packages)\n")
+
+
 @pytest.mark.parametrize(
     "argv",
     [
-        ["lock"],
-        ["lock", "--check", "--offline"],
         ["lock", "--check", "--directory"],
         ["lock", "--check", "--directory", "-x"],
         ["lock", "--check", "--directory=."],
         ["lock", "--check", "--directory", ".", "--directory", "."],
+        ["lock", "--check", "--check"],
         ["lock", "--check", "--help"],
         ["lock", "--check", "extra"],
+        ["lock", "--upgrade-package"],
+        ["lock", "--upgrade-package", "-n"],
+        ["lock", "-O", "x"],
         ["sync", "--check"],
         ["--version", "lock"],
         ["--help"],
@@ -96,3 +118,73 @@ def test_the_fast_path_answers_as_typer_does(
 )
 def test_other_command_lines_are_left_to_typer(argv: list[str]) -> None:
     assert _fast.fast_command(argv) is None
+
+
+_TOKENS = [
+    "--check",
+    "--upgrade",
+    "--offline",
+    "--directory",
+    "-o",
+    "--output",
+    "--cache-dir",
+    "--upgrade-package",
+    "--help",
+    "--directory=d",
+    "-x",
+    "",
+    ".",
+    "d",
+    "a/b",
+    "numpy",
+]
+
+
+def _request(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> object:
+    """The request typer makes of ``argv``, or how it refuses."""
+    made: list[lock_run.LockRequest] = []
+
+    def record(request: lock_run.LockRequest) -> int:
+        made.append(request)
+        return 0
+
+    with monkeypatch.context() as patch:
+        patch.setattr(lock_run, "run_lock", record)
+        patch.setattr(_fast, "fast_command", lambda _argv: None)
+        try:
+            main(argv)
+        except SystemExit as done:
+            return ("exit", done.code)
+    return made
+
+
+def _same_request(argv: list[str]) -> None:
+    command = _fast.fast_command(argv)
+    if command is None:
+        return
+    fast: list[lock_run.LockRequest] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lock_run, "run_lock", lambda request: fast.append(request) or 0)
+        assert command() == 0
+    with pytest.MonkeyPatch.context() as patch:
+        assert _request(argv, patch) == fast
+
+
+@given(tokens=st.lists(st.sampled_from(_TOKENS), max_size=7))
+def test_typer_makes_the_same_request_of_what_the_fast_path_accepts(tokens: list[str]) -> None:
+    _same_request(["lock", *tokens])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lock"],
+        ["lock", "--upgrade-package", "b", "--offline", "--upgrade-package", "a", "--upgrade"],
+        ["lock", "--cache-dir", "c", "-o", "o.toml", "--directory", "d", "--check"],
+        ["lock", "--output", "", "--directory", ""],
+    ],
+    ids=" ".join,
+)
+def test_the_plain_spellings_are_fast_and_make_typers_request(argv: list[str]) -> None:
+    assert _fast.fast_command(argv) is not None
+    _same_request(argv)

@@ -1,10 +1,10 @@
 """The ``ulock`` command line: the only layer that prints.
 
 Commands are thin: they parse options, call one operation, and render its result
-or its error. Heavy modules are imported inside the command functions, and ``main`` answers
-``ulock lock --check`` and ``ulock --version`` before typer is imported (``_fast``), so that
-the commands run in hooks and CI start fast. The typer app lives in ``app`` and is built for
-every other command line.
+or its error. Heavy modules are imported inside the command functions, and ``main`` runs
+the plain spellings of ``ulock lock`` (``--check`` included) and ``ulock --version`` without
+importing typer (``_fast``). The typer app lives in ``commands`` and parses every other
+command line.
 """
 
 from __future__ import annotations

@@ -1,59 +1,79 @@
-"""``ulock lock --check`` and ``ulock --version`` answered without typer.
+"""``ulock lock`` and ``ulock --version`` parsed without typer, in their plainest spellings.
 
-``lock --check`` runs in pre-commit hooks and CI on every change; importing typer and building
-its command tree costs ~40 ms, more than the check itself. :func:`fast_command` recognises
-only the plainest spellings of these two command lines (``lock``, ``--check``, and at most
-one ``--directory DIR`` and one ``-o``/``--output FILE``, each value a separate argument not
-starting with ``-``); anything else, including ``--help``, goes to typer. The check itself
-is :func:`run_check`, which the typer command calls too, so both give the same output.
-``tests/integration/test_cli_fast.py`` compares the two on the same command lines.
+Importing typer and building its command tree costs ~50 ms of CPU, more than
+``ulock lock --check`` costs otherwise and a sixth of a small ``ulock lock``.
+:func:`fast_command` recognises only the plainest spellings: ``--version`` alone, or ``lock``
+followed by options each written once as its own argument (``--check``, ``--upgrade``,
+``--offline``; ``--directory DIR``, ``-o``/``--output FILE``, ``--cache-dir DIR``, each value
+a separate argument not starting with ``-``; ``--upgrade-package NAME``, repeatable). Anything
+else (``--help``, ``--directory=DIR``, an option given twice, a typo) goes to typer, which
+parses it into the same :class:`~.lock_run.LockRequest` or explains the mistake.
+``tests/integration/test_cli_fast.py`` holds the two parsers to the same requests.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-_VALUE_OPTIONS = {"--directory": "directory", "-o": "output", "--output": "output"}
+from universal_lock.cli import lock_run
+
+_FLAGS = {"--check": "check", "--upgrade": "upgrade", "--offline": "offline"}
+_PATHS = {
+    "--directory": "directory",
+    "-o": "output",
+    "--output": "output",
+    "--cache-dir": "cache_dir",
+}
+_REPEATED = {"--upgrade-package": "upgrade_packages"}
 
 
 def fast_command(argv: list[str]) -> Callable[[], int] | None:
     """The command ``argv`` asks for, if it is one answered here; else ``None`` (typer's)."""
     if argv == ["--version"]:
         return _print_version
-    if not argv or argv[0] != "lock" or "--check" not in argv:
+    if not argv or argv[0] != "lock":
         return None
-    values: dict[str, Path] = {}
-    rest = argv[1:]
-    rest.remove("--check")
+    request = _lock_request(argv[1:])
+    if request is None:
+        return None
+    return lambda: lock_run.run_lock(request)
+
+
+def _lock_request(arguments: list[str]) -> lock_run.LockRequest | None:
+    flags: set[str] = set()
+    paths: dict[str, Path] = {}
+    packages: list[str] = []
+    rest = list(arguments)
     while rest:
-        option, *rest = rest
-        name = _VALUE_OPTIONS.get(option)
-        if name is None or name in values or not rest:
+        option = rest.pop(0)
+        if option in _FLAGS and _FLAGS[option] not in flags:
+            flags.add(_FLAGS[option])
+            continue
+        if option not in _PATHS and option not in _REPEATED:
             return None
-        value, *rest = rest
+        # typer takes the next argument as the value; one that looks like an option is left
+        # to typer to judge, as is an existing path it may not read (its `readable` check).
+        if not rest or rest[0].startswith("-"):
+            return None
+        value = rest.pop(0)
+        if option in _REPEATED:
+            packages.append(value)
+            continue
         path = Path(value)
-        # typer refuses a value that looks like an option, or an existing path it cannot read.
-        if value.startswith("-") or (os.path.lexists(path) and not os.access(path, os.R_OK)):
+        if _PATHS[option] in paths or (os.path.lexists(path) and not os.access(path, os.R_OK)):
             return None
-        values[name] = path
-    directory = values.get("directory", Path())
-    output = values.get("output")
-    return lambda: run_check(directory, output)
-
-
-def run_check(directory: Path, output: Path | None) -> int:
-    """``ulock lock --check``: say whether the lock is current; the exit code (0 or 1)."""
-    from universal_lock.operations.check import is_current
-
-    # Plain lines without rich: `--check` runs in hooks and CI, where start-up is the cost.
-    if is_current(directory, output):
-        print("the lock is up to date", file=sys.stderr)
-        return 0
-    print("the lock is missing or out of date with pyproject.toml", file=sys.stderr)
-    return 1
+        paths[_PATHS[option]] = path
+    return lock_run.LockRequest(
+        directory=paths.get("directory", Path()),
+        output=paths.get("output"),
+        check="check" in flags,
+        upgrade="upgrade" in flags,
+        upgrade_packages=tuple(packages),
+        offline="offline" in flags,
+        cache_dir=paths.get("cache_dir"),
+    )
 
 
 def version_line() -> str:

@@ -1,7 +1,7 @@
 """The typer app: the ``ulock`` group, its ``--version`` option and its three commands.
 
-Imported by :func:`universal_lock.cli.main` for every command line but the two it answers
-without typer (``lock --check`` and ``--version``, see :mod:`._fast`).
+Imported by :func:`universal_lock.cli.main` for every command line but the plain spellings of
+``lock`` and ``--version``, which it parses without typer (see :mod:`._fast`).
 """
 
 from __future__ import annotations

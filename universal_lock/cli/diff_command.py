@@ -1,7 +1,6 @@
 """``ulock diff``: compare two locks and print the meaning of the change (stdout).
 
-Also ``--textconv FILE`` (one lock rendered for ``git diff``'s textconv driver) and
-``report_relock``, which ``ulock lock`` calls to say what a relock changed (stderr).
+Also ``--textconv FILE``: one lock rendered for ``git diff``'s textconv driver.
 """
 
 from __future__ import annotations
@@ -10,26 +9,11 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from universal_lock.lockfile import Lock
-
-# Colours per row style (a change kind, `lock` or `summary`); anything else is plain.
-_STYLES = {
-    "added": "green",
-    "removed": "red",
-    "upgraded": "cyan",
-    "downgraded": "yellow",
-    "hash-changed": "bold red",
-    "source-changed": "magenta",
-    "lock": "bold",
-    "summary": "bold",
-}
+from universal_lock.cli.relock import row_style
 
 
 class DiffFormat(StrEnum):
@@ -90,12 +74,7 @@ def diff_command(
 
         console = Console(no_color="NO_COLOR" in os.environ, highlight=False)
         for row in text_rows(outcome.diff):
-            console.print(row.text, style=_style(row.style), markup=False, soft_wrap=True)
-
-
-def _style(name: str) -> str | None:
-    # NO_COLOR asks for plain text; rich would still send bold, so no style at all.
-    return None if "NO_COLOR" in os.environ else _STYLES.get(name)
+            console.print(row.text, style=row_style(row.style), markup=False, soft_wrap=True)
 
 
 def _print_textconv(path: Path) -> None:
@@ -116,16 +95,3 @@ def _print_textconv(path: Path) -> None:
         sys.stdout.write(path.read_text(encoding="utf-8", errors="replace"))
         return
     sys.stdout.write(render_lock_text(lock))
-
-
-def report_relock(console: Console, previous: Lock, lock: Lock) -> None:
-    """Tell the person who ran ``ulock lock`` what the relock changed (rows, then the summary)."""
-    from universal_lock.lockfile.diff import diff_locks
-    from universal_lock.lockfile.diff_render import text_rows
-
-    changes = diff_locks(previous, lock)
-    if changes.is_empty:
-        return
-    for row in text_rows(changes):
-        if row.text:
-            console.print(row.text, style=_style(row.style), markup=False, soft_wrap=True)

@@ -1,4 +1,4 @@
-"""``ulock lock``: options, progress on a terminal, and the outcome in words."""
+"""``ulock lock``: its options for typer; the work is :func:`.lock_run.run_lock`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from universal_lock.cli.output import progress_reporter, stderr_console
 
 
 def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
@@ -36,38 +34,18 @@ def lock_command(  # noqa: PLR0917 - typer maps each parameter to an option
     ] = None,
 ) -> None:
     """Resolve the project for every environment it supports and write pylock.toml."""
-    if check:
-        from universal_lock.cli._fast import run_check
+    from universal_lock.cli.lock_run import LockRequest, run_lock
 
-        # Usually answered before typer starts (`cli._fast`); here for the other spellings.
-        code = run_check(directory, output)
-        if code:
-            sys.exit(code)
-        return
-
-    console = stderr_console()
-
-    from packaging.utils import canonicalize_name
-    from rich.markup import escape
-
-    from universal_lock.operations.lock import LockOptions, lock
-
-    options = LockOptions(
+    # The plainest spellings are parsed by `cli._fast` before typer starts, into the same request.
+    request = LockRequest(
         directory=directory,
         output=output,
+        check=check,
         upgrade=upgrade,
-        upgrade_packages=frozenset(canonicalize_name(name) for name in upgrade_package or ()),
+        upgrade_packages=tuple(upgrade_package or ()),
         offline=offline,
         cache_dir=cache_dir,
     )
-    with progress_reporter(console) as report:
-        outcome = lock(options, progress=report)
-    for warning in outcome.warnings:
-        console.print(f"[yellow]warning[/]: {escape(warning)}", highlight=False)
-    if outcome.changed and outcome.previous is not None:
-        from universal_lock.cli.diff_command import report_relock
-
-        report_relock(console, outcome.previous, outcome.lock)
-    count = sum(1 for package in outcome.lock.packages if package.version is not None)
-    verb = "wrote" if outcome.changed else "unchanged:"
-    console.print(f"{verb} `{outcome.path}` ({count} packages)", highlight=False)
+    code = run_lock(request)
+    if code:
+        sys.exit(code)
