@@ -9,7 +9,8 @@ anything is written (a failure is a bug in ulock, reported as such).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from itertools import groupby
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
@@ -81,12 +82,23 @@ def merge_forks(
             marker=marker,
             requires_python=requires_python(name, source, version),
         )
-        for (name, version, source), marker in sorted(
-            markers.items(), key=lambda item: (item[0][0], item[0][1], str(item[1]))
-        )
+        for (name, version, source), marker in _in_lock_order(markers)
     )
     _prove_disjoint(packages)
     return Resolution(packages=packages, fork_markers=tuple(fork.region for fork, _ in finished))
+
+
+def _in_lock_order(
+    markers: Mapping[tuple[str, Version, SourceRef], MarkerTree],
+) -> list[tuple[tuple[str, Version, SourceRef], MarkerTree]]:
+    """By name, version, then marker text; a marker is rendered only to break a tie (rare,
+    and rendering is what this ordering would otherwise spend its time on)."""
+    ordered: list[tuple[tuple[str, Version, SourceRef], MarkerTree]] = []
+    by_version = sorted(markers.items(), key=lambda item: (item[0][0], item[0][1]))
+    for _, tied in groupby(by_version, key=lambda item: (item[0][0], item[0][1])):
+        group = list(tied)
+        ordered += sorted(group, key=lambda item: str(item[1])) if len(group) > 1 else group
+    return ordered
 
 
 def _prove_disjoint(packages: Sequence[ResolvedPackage]) -> None:
