@@ -123,11 +123,17 @@ def test_solver_agrees_with_brute_force(case, shared):
         assert explain(result).endswith("the requirements are unsatisfiable.")
 
 
-@given(universes(), st.integers(0, 30))
-def test_clone_at_any_step_finishes_like_the_original(case, fork_after):
+@given(universes(), st.integers(0, 30), st.sampled_from([None, 0]))
+def test_clone_at_any_step_finishes_like_the_original(case, fork_after, chronological_after):
     root_dependencies, universe = case
     provider = MemoryProvider(universe)
-    solver = Solver("root", "1", root_dependencies, priority=provider.priority)
+    solver = Solver(
+        "root",
+        "1",
+        root_dependencies,
+        priority=provider.priority,
+        chronological_after=chronological_after,
+    )
     for _ in range(fork_after):
         request = solver.step()
         if not isinstance(request, NeedsVersion | NeedsDependencies):
