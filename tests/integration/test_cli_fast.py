@@ -188,3 +188,19 @@ def test_typer_makes_the_same_request_of_what_the_fast_path_accepts(tokens: list
 def test_the_plain_spellings_are_fast_and_make_typers_request(argv: list[str]) -> None:
     assert _fast.fast_command(argv) is not None
     _same_request(argv)
+
+
+def test_a_long_path_with_brackets_is_one_literal_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI logs are not terminals: the summary line is never wrapped, and `[` is text."""
+    project = tmp_path / ("a-rather-long-directory-name-" * 3) / "proj[bold]"
+    shutil.copytree(EXAMPLE, project)
+    monkeypatch.chdir(project)
+    output = project / "locks[1]" / "pylock.toml"
+    output.parent.mkdir()
+    code, out, err = _run(
+        ["lock", "-o", str(output), "--cache-dir", str(tmp_path / "cache")], capsys
+    )
+    assert (code, out) == (0, "")
+    assert err == f"wrote `{output}` (7 packages)\n"

@@ -55,7 +55,7 @@ def run_lock(request: LockRequest) -> int:
         report_relock(console, outcome.previous, outcome.lock)
     count = sum(1 for package in outcome.lock.packages if package.version is not None)
     verb = "wrote" if outcome.changed else "unchanged:"
-    console.print(f"{verb} `{outcome.path}` ({count} packages)", highlight=False)
+    console.print(f"{verb} `{outcome.path}` ({count} packages)", markup=False)
     return 0
 
 

@@ -16,10 +16,15 @@ if TYPE_CHECKING:
 
 
 def stderr_console() -> Console:
-    """The console for messages and progress (never data)."""
+    """The console for messages and progress (never data).
+
+    Lines are never wrapped (a path or a marker cut at 80 columns in a CI log reads as two
+    lines) and nothing is highlighted; messages that carry paths or names print without
+    markup, so a ``[`` in them is text.
+    """
     from rich.console import Console
 
-    return Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False)
+    return Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False, soft_wrap=True)
 
 
 @contextmanager

@@ -81,26 +81,26 @@ def sync_command(  # noqa: PLR0917 - typer maps each parameter to an option
     with progress_reporter(console) as report:
         outcome = sync(options, progress=report)
     if outcome.relocked is not None and outcome.relocked.changed:
-        console.print(f"wrote `{outcome.relocked.path}`", highlight=False)
+        console.print(f"wrote `{outcome.relocked.path}`", markup=False)
     if dry_run:
         for line in outcome.plan.lines():
             typer.echo(line)
         where = python_platform or f"Python {outcome.python_version}"
         count = len(outcome.plan.actions)
-        console.print(f"would make {count} changes for {where} (dry run)", highlight=False)
+        console.print(f"would make {count} changes for {where} (dry run)", markup=False)
         return
     if outcome.created_venv:
         console.print(
-            f"created `{outcome.venv}` with Python {outcome.python_version}", highlight=False
+            f"created `{outcome.venv}` with Python {outcome.python_version}", markup=False
         )
     if outcome.plan.is_empty:
         console.print(
             f"`{outcome.venv}` already matches the lock ({len(outcome.plan.unchanged)} packages)",
-            highlight=False,
+            markup=False,
         )
         return
     for line in outcome.plan.lines():
-        console.print(line, highlight=False, markup=False)
+        console.print(line, markup=False)
     for message in outcome.notes:
-        console.print(f"note: {message}", highlight=False, markup=False)
-    console.print(f"synced `{outcome.venv}`: {len(outcome.plan.actions)} changes", highlight=False)
+        console.print(f"note: {message}", markup=False)
+    console.print(f"synced `{outcome.venv}`: {len(outcome.plan.actions)} changes", markup=False)
