@@ -21,7 +21,6 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from packaging.metadata import parse_email
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
@@ -58,6 +57,8 @@ def _fields(data: bytes) -> dict[str, str | list[str]]:
     fast = _scan_headers(data)
     if fast is not None:
         return fast
+    from packaging.metadata import parse_email  # and the email package: only for odd files
+
     raw: dict[str, Any] = dict(parse_email(data)[0])
     return {key: raw[key] for key in (*_SINGLE.values(), *_MULTIPLE.values()) if key in raw}
 

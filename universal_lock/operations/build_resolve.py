@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
-from packaging.tags import Tag
+from packaging.tags import Tag, sys_tags
 from packaging.utils import canonicalize_name
 
 from universal_lock.building.wheel_choice import preferred_wheel, tag_ranks
@@ -75,10 +75,14 @@ def environment_region(
 class EnvironmentBuildResolver:
     """``BuildRequirementsResolver`` for one environment; bind the index client before use."""
 
-    def __init__(self, request: ResolverInput, region: MarkerTree, tags: Sequence[Tag]) -> None:
+    def __init__(
+        self, request: ResolverInput, region: MarkerTree, tags: Sequence[Tag] | None = None
+    ) -> None:
+        """``tags``: the build interpreter's, most preferred first; ``None`` for the running
+        interpreter's, worked out only if a build happens (most locks build nothing)."""
         self._request = request
         self._region = region
-        self._ranks = tag_ranks(tags)
+        self._tags = tags
         self._client: IndexClient | None = None
         self._active: set[str] = set()
 
@@ -112,10 +116,11 @@ class EnvironmentBuildResolver:
             resolution = await UniversalResolver(request, IndexFinder(self._client)).resolve()
         finally:
             self._active.discard(for_sdist)
+        ranks = tag_ranks(list(sys_tags()) if self._tags is None else self._tags)
         chosen: list[Distribution] = []
         for package in resolution.packages:
             wheels = (dist for dist in package.files if dist.kind == "wheel")
-            wheel = preferred_wheel(wheels, lambda dist: dist.tags, self._ranks)
+            wheel = preferred_wheel(wheels, lambda dist: dist.tags, ranks)
             if wheel is None:
                 raise BuildRequirementsUnavailable(
                     f"building `{for_sdist}` needs `{package.name}` {package.version}, which "

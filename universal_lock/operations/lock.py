@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from packaging.markers import default_environment
-from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name
 
 from universal_lock.errors import InputError
@@ -136,7 +135,6 @@ async def _lock(
             known_extras=project.optional_dependencies,
             known_groups=project.dependency_groups,
         ),
-        list(sys_tags()),
     )
     async with IndexClient(settings, build_resolver=builds_here) as client:
         builds_here.bind(client)
