@@ -91,6 +91,27 @@ class Interrupted(UlockError):
     exit_code = 130
 
 
+class FilesystemError(UlockError):
+    """A file or directory ulock needs could not be read or written (exit code 1).
+
+    Made from the ``OSError`` at the command line's edge, so a cache directory that is a
+    file, a full disk or a read-only output directory is one ``error:`` line, not a traceback.
+    """
+
+    @classmethod
+    def from_os_error(cls, error: OSError) -> FilesystemError:
+        reason = error.strerror or type(error).__name__
+        paths = [str(name) for name in (error.filename, error.filename2) if name is not None]
+        where = " -> ".join(f"`{path}`" for path in paths)
+        return cls(
+            f"{reason}: {where}" if where else str(error) or reason,
+            hint=(
+                "check that the path exists, is a directory where one is needed, and is "
+                "writable (the cache directory is chosen with --cache-dir or ULOCK_CACHE_DIR)"
+            ),
+        )
+
+
 def _location(path: Path | str | None, key: str | None, line: int | None) -> str:
     parts: list[str] = []
     if path is not None:

@@ -13,7 +13,7 @@ import gc
 import sys
 from typing import TYPE_CHECKING, Any
 
-from universal_lock.errors import Interrupted, UlockError
+from universal_lock.errors import FilesystemError, Interrupted, UlockError
 
 if TYPE_CHECKING:
     from universal_lock.cli.commands import app
@@ -76,6 +76,13 @@ def _run(argv: list[str] | None) -> None:
     except KeyboardInterrupt:
         report_error(Interrupted("interrupted"))
         sys.exit(Interrupted.exit_code)
+    except OSError as error:
+        # Operations turn the failures they expect into UlockErrors; a filesystem error
+        # left over (the cache directory is a file, the disk is full) is still the user's
+        # to fix, and says which path.
+        failure = FilesystemError.from_os_error(error)
+        report_error(failure)
+        sys.exit(failure.exit_code)
     if code:
         sys.exit(code)
 
@@ -97,7 +104,7 @@ def _run_typer(argv: list[str] | None) -> None:
     except typer.Abort:
         report_error(Interrupted("interrupted"))
         sys.exit(Interrupted.exit_code)
-    except (UlockError, KeyboardInterrupt):
+    except (UlockError, KeyboardInterrupt, OSError):
         raise
     except Exception as error:
         # typer's bundled click raises usage errors that know how to show themselves
