@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import marshal
 import os
 import shutil
@@ -44,6 +45,8 @@ _OBSOLETE = ("simple-v1", "simple-v2")
 _PAGE_FORMAT = f"ulock-page-4/marshal-{marshal.version}/packaging-{packaging.__version__}"
 _METADATA = "metadata-v1"
 _FILES = "files-v1"
+# Temporary file names of this process (with its id): see `_write_atomic`.
+_TEMPORARY_NUMBERS = itertools.count()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -212,16 +215,41 @@ def copy_into(source: Path, dest_dir: Path) -> Path:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _file_lock(path.with_name(path.name + ".lock")):
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, whole.
+
+    A temporary file with a name no other writer uses (process id and a counter, created
+    exclusively) is renamed over the target; rename is atomic within a filesystem. No lock:
+    two writers of one entry write the same bytes (metadata and files are keyed by digest) or
+    two fetches of one page, and either may win. The directory is made only when the first
+    attempt finds it missing. (Each of a cold lock's thousands of entries used to cost a lock
+    file, a random temporary name and a mkdir: ~400 us against ~140 us now.)
+    """
+    made_directory = False
+    while True:
+        temporary = f"{path.parent}/.tmp-{os.getpid()}-{next(_TEMPORARY_NUMBERS)}.part"
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            Path(temporary).replace(path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            handle = _create(temporary)
+        except FileNotFoundError:
+            if made_directory:
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made_directory = True
+            continue
+        except FileExistsError:
+            continue  # left by a killed process that had this process id
+        break
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise
+
+
+def _create(path: str) -> int:
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
 
 
 @contextlib.contextmanager
