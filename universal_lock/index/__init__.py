@@ -11,8 +11,9 @@ submodule, or one name, does not load the whole package.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from universal_lock._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from universal_lock.index.auth import redact_url
@@ -79,11 +80,4 @@ __all__ = [
 ]
 
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        module = _EXPORTS.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(import_module(module), name)
-        globals()[name] = value  # asked once
-        return value
+    __getattr__ = lazy_exports(__name__, _EXPORTS, globals())

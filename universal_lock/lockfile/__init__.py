@@ -10,8 +10,9 @@ submodule, or one name, does not load the whole package.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from universal_lock._lazy import lazy_exports
 
 # `select` is also the name of a submodule: importing the submodule (from anywhere) sets this
 # package's `select` to the module, so the function is bound here, after it, as before.
@@ -101,11 +102,4 @@ __all__ = [
 ]
 
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        module = _EXPORTS.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(import_module(module), name)
-        globals()[name] = value  # asked once
-        return value
+    __getattr__ = lazy_exports(__name__, _EXPORTS, globals())
