@@ -1,21 +1,24 @@
 """Getting every file a sync installs, in parallel, and verifying each before anything changes.
 
 Files with a ``url`` come through the index client (its retries, credentials and cache by
-sha256); files with a ``path`` are read relative to the lock. Either way the bytes are copied
-into the sync's work directory and that copy is checked against the lock's size and sha256,
-so what is verified is exactly what is installed. A cached file that fails the check is
-removed from the cache, so the next run downloads it afresh.
+sha256); files with a ``path`` are read relative to the lock. Either way what is verified is
+exactly what is installed: a wheel of a path of at most ``IN_MEMORY_LIMIT`` bytes is read once
+into memory, checked against the lock's size and sha256 and installed from those bytes (on
+this kind of disk, creating a file costs far more than reading one, and a small sync makes
+one per locked file); anything else is copied into the sync's work directory and that copy is
+checked. A cached file that fails the check is removed from the cache, so the next run
+downloads it afresh.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import shutil
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from packaging.utils import NormalizedName, parse_sdist_filename, parse_wheel_filename
 
@@ -28,6 +31,21 @@ if TYPE_CHECKING:
     from universal_lock.index import Distribution, IndexClient
 
 _CHUNK = 1024 * 1024
+
+IN_MEMORY_LIMIT = 32 * 1024 * 1024
+"""Wheels of a path up to this size are verified and installed from memory, not copied."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WheelBytes:
+    """A verified wheel held in memory: its file name and its bytes."""
+
+    name: str
+    data: bytes
+
+
+Fetched = Path | WheelBytes
+"""A verified file: a copy in the work directory, or a wheel's bytes in memory."""
 
 
 class VerificationFailed(UlockError):
@@ -69,11 +87,12 @@ async def fetch_all(
 ) -> dict[str, Path]:
     """Verified copies of every requested file in ``work_dir``, by file name.
 
-    ``client`` may be ``None`` when ``needs_index`` is false. Raises ``VerificationFailed``
-    (wrong size or hash), ``OfflineMiss`` or ``IndexFailure``; all downloads run concurrently
-    and the first failure wins.
+    ``client`` may be ``None`` when ``needs_index`` is false (``fetch_local`` is then
+    cheaper). Raises ``VerificationFailed`` (wrong size or hash), ``OfflineMiss`` or
+    ``IndexFailure``; all downloads run concurrently and the first failure wins.
     """
-    work_dir.mkdir(parents=True, exist_ok=True)
+    import asyncio  # here: a sync of local files runs no event loop (``fetch_local``)
+
     paths = await asyncio.gather(
         *(
             _fetch(request, client, lock_dir, work_dir / str(number))
@@ -81,6 +100,28 @@ async def fetch_all(
         )
     )
     return {request.file.name: path for request, path in zip(requests, paths, strict=True)}
+
+
+def fetch_local(
+    requests: Sequence[FileRequest], *, lock_dir: Path, work_dir: Path
+) -> dict[str, Fetched]:
+    """Every requested file, verified, by file name, when all have a ``path``
+    (``needs_index`` is false): wheels up to ``IN_MEMORY_LIMIT`` as their bytes, the rest
+    as copies in ``work_dir``. Runs in this thread: reading small local files costs less than
+    starting an event loop."""
+    fetched: dict[str, Fetched] = {}
+    for number, request in enumerate(requests):
+        with _open_local(request, lock_dir) as (stream, origin):
+            size = os.fstat(stream.fileno()).st_size
+            if request.file.name.endswith(".whl") and size <= IN_MEMORY_LIMIT:
+                data = stream.read()
+                _verify(request.file, hashlib.sha256(data).hexdigest(), len(data), origin, None)
+                fetched[request.file.name] = WheelBytes(name=request.file.name, data=data)
+                continue
+            fetched[request.file.name] = _copy_verified(
+                request.file, stream, origin, work_dir / str(number)
+            )
+    return fetched
 
 
 def _local(locked: LockedFile, lock_dir: Path) -> Path | None:
@@ -94,25 +135,70 @@ def _local(locked: LockedFile, lock_dir: Path) -> Path | None:
 async def _fetch(
     request: FileRequest, client: IndexClient | None, lock_dir: Path, target: Path
 ) -> Path:
+    import asyncio
+
     locked = request.file
+    if _local(locked, lock_dir) is not None:
+        return await asyncio.to_thread(_read_local, request, lock_dir, target)
+    from universal_lock.index import OfflineMiss, Unavailable
+
+    assert locked.url is not None and client is not None
+    downloaded = await client.download(_distribution(request), target)
+    if isinstance(downloaded, Unavailable):
+        raise OfflineMiss(downloaded.what)
+    actual_sha256, actual_size = await asyncio.to_thread(_digest, downloaded)
+    _verify(locked, actual_sha256, actual_size, "the cache or the index", client)
+    return downloaded
+
+
+def _read_local(request: FileRequest, lock_dir: Path, target: Path) -> Path:
+    with _open_local(request, lock_dir) as (stream, origin):
+        return _copy_verified(request.file, stream, origin, target)
+
+
+@contextmanager
+def _open_local(request: FileRequest, lock_dir: Path) -> Iterator[tuple[BinaryIO, str]]:
+    """The file at the entry's ``path``, open for reading, and how messages name it.
+
+    The file is opened once and what is hashed is what is kept (bytes or a copy), so a
+    file changed while the sync runs cannot slip past the check.
+    """
+    locked = request.file
+    local = lock_dir / str(locked.path)
+    try:
+        stream = local.open("rb")
+    except (FileNotFoundError, IsADirectoryError):
+        message = f"`{locked.path}` (of `{request.name}`) does not exist"
+        raise InputError(message, path=local) from None
+    with stream:
+        yield stream, f"`{local}`"
+
+
+def _copy_verified(locked: LockedFile, stream: BinaryIO, origin: str, target: Path) -> Path:
+    """Copy ``stream`` into ``target`` (a directory), hashing on the way; verify the copy."""
+    target.mkdir(parents=True, exist_ok=True)
+    copy = target / locked.name
+    digest = hashlib.sha256()
+    copied = 0
+    with copy.open("wb") as out:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+            copied += len(chunk)
+            out.write(chunk)
+    _verify(locked, digest.hexdigest(), copied, origin, None)
+    return copy
+
+
+def _verify(
+    locked: LockedFile,
+    actual_sha256: str,
+    actual_size: int,
+    origin: str,
+    client: IndexClient | None,
+) -> None:
+    """Raise ``VerificationFailed`` (size first, then sha256) unless the file is the lock's."""
     expected = locked.sha256
     assert expected is not None  # a ulock lock records sha256 for every file
-    local = _local(locked, lock_dir)
-    if local is not None:
-        if not local.is_file():
-            raise InputError(f"`{locked.path}` (of `{request.name}`) does not exist", path=local)
-        copy = await asyncio.to_thread(_copy, local, target)
-        origin = f"`{local}`"
-    else:
-        from universal_lock.index import OfflineMiss, Unavailable
-
-        assert locked.url is not None and client is not None
-        downloaded = await client.download(_distribution(request), target)
-        if isinstance(downloaded, Unavailable):
-            raise OfflineMiss(downloaded.what)
-        copy = downloaded
-        origin = "the cache or the index"
-    actual_sha256, actual_size = await asyncio.to_thread(_digest, copy)
     if locked.size is not None and actual_size != locked.size:
         _forget(client, expected, locked)
         raise VerificationFailed(
@@ -124,7 +210,6 @@ async def _fetch(
         raise VerificationFailed(
             locked.name, what="sha256", expected=expected, actual=actual_sha256, origin=origin
         )
-    return copy
 
 
 def _forget(client: IndexClient | None, sha256: str, locked: LockedFile) -> None:
@@ -161,13 +246,6 @@ def _distribution(request: FileRequest) -> Distribution:
         hashes=dict(locked.hashes),
         size=locked.size,
     )
-
-
-def _copy(source: Path, directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / source.name
-    shutil.copyfile(source, target)
-    return target
 
 
 def _digest(path: Path) -> tuple[str, int]:

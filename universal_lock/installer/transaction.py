@@ -11,10 +11,13 @@ its old version or its new one, never half of each.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,7 @@ from installer.destinations import SchemeDictionaryDestination
 from installer.sources import WheelFile
 
 from universal_lock.errors import UlockError
+from universal_lock.installer.fetch import Fetched
 from universal_lock.installer.installed import SOURCE_RECORD, InstalledDistribution
 from universal_lock.installer.interpreter import Interpreter
 
@@ -67,13 +71,14 @@ class Environment:
 
     def install_wheel(
         self,
-        wheel: Path,
+        wheel: Fetched,
         *,
         source_sha256: str | None = None,
         direct_url: Mapping[str, Any] | None = None,
         build_digest: str | None = None,
     ) -> None:
-        """Install ``wheel``; on failure remove what was written and raise ``InstallFailed``."""
+        """Install ``wheel`` (a file, or verified bytes in memory); on failure remove what
+        was written and raise ``InstallFailed``."""
         paths = self._interpreter.paths
         destination = _RecordingDestination(
             {
@@ -95,7 +100,7 @@ class Environment:
         if direct_url is not None:
             metadata["direct_url.json"] = json.dumps(dict(direct_url)).encode()
         try:
-            with WheelFile.open(wheel) as source:
+            with _open_wheel(wheel) as source:
                 install(source, destination, metadata)
         except BaseException as error:
             # Also on Ctrl-C: a half-written distribution must not stay behind.
@@ -167,6 +172,18 @@ class Environment:
             if leftover.is_file():
                 files[leftover] = None
         return list(files)
+
+
+@contextmanager
+def _open_wheel(wheel: Fetched) -> Iterator[WheelFile]:
+    if isinstance(wheel, Path):
+        with WheelFile.open(wheel) as source:
+            yield source
+        return
+    with zipfile.ZipFile(io.BytesIO(wheel.data)) as archive:
+        # WheelFile reads the distribution's name and version from the archive's file name.
+        archive.filename = wheel.name
+        yield WheelFile(archive)
 
 
 def _prune_empty(directory: Path, stop: Path, keep: frozenset[Path]) -> None:

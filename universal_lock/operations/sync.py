@@ -11,7 +11,6 @@ and creates nothing; ``--python-platform`` plans for another machine.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import shutil
 import sys
@@ -24,7 +23,13 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from universal_lock.errors import InputError, UlockError
-from universal_lock.installer.fetch import FileRequest, fetch_all, needs_index
+from universal_lock.installer.fetch import (
+    Fetched,
+    FileRequest,
+    fetch_all,
+    fetch_local,
+    needs_index,
+)
 from universal_lock.installer.installed import InstalledDistribution, installed_distributions
 from universal_lock.installer.interpreter import (
     Interpreter,
@@ -45,7 +50,6 @@ from universal_lock.lockfile import (
     read_lock,
     select,
 )
-from universal_lock.operations.check import is_current
 from universal_lock.operations.sync_build import (
     BuildContext,
     LockedBuildRequirements,
@@ -114,7 +118,7 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
     if options.frozen:
         if not lock_file.is_file():
             raise InputError("no lock to sync from (`--frozen`)", path=lock_file)
-    elif not is_current(options.directory):
+    elif not _is_current(options.directory):
         if options.locked:
             raise SyncFailed(
                 f"`{lock_file}` is missing or out of date with pyproject.toml (`--locked`)",
@@ -172,6 +176,14 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
         relocked=relocked,
         notes=tuple(notes),
     )
+
+
+def _is_current(directory: Path) -> bool:
+    # Imported here: the fingerprint reads pyproject.toml (tomllib, the project's document),
+    # which `--frozen` never needs.
+    from universal_lock.operations.check import is_current
+
+    return is_current(directory)
 
 
 def _target(the_lock: Lock, venv: Path) -> tuple[Interpreter, Path | None]:
@@ -295,13 +307,45 @@ def _apply(  # noqa: PLR0917 - one call site
     work = Path(tempfile.mkdtemp(prefix=".ulock-work-", dir=target.prefix))
     backup = Path(tempfile.mkdtemp(prefix=".ulock-backup-", dir=target.prefix))
     try:
-        wheels = asyncio.run(_prepare(changes, target, context, options, work, report, note))
+        wheels = _prepare_local(changes, context, work, report)
+        if wheels is None:
+            import asyncio  # only for downloads and builds: a sync of local wheels needs no loop
+
+            wheels = asyncio.run(_prepare(changes, target, context, options, work, report, note))
         # The changes run here, on the main thread and outside the event loop, so that Ctrl-C
         # meets them where each change can still put its distribution back (see _change).
         _change_all(plan, Environment(target, backup), wheels, report)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def _requests(changes: Sequence[Action]) -> list[FileRequest]:
+    return [
+        FileRequest(name=action.name, file=action.new.selected.artifact)
+        for action in changes
+        if action.new is not None and isinstance(action.new.selected.artifact, LockedFile)
+    ]
+
+
+def _builds(changes: Sequence[Action]) -> bool:
+    return any(
+        action.new is not None and not _is_wheel(action.new.selected.artifact) for action in changes
+    )
+
+
+def _prepare_local(
+    changes: Sequence[Action], context: BuildContext, work: Path, report: Progress
+) -> dict[str, Fetched] | None:
+    """The verified wheels when every change is a wheel with a local path, read in this
+    thread; ``None`` when something must be downloaded or built (``_prepare``)."""
+    requests = _requests(changes)
+    if _builds(changes) or needs_index(requests, context.lock_dir):
+        return None
+    report(f"fetching {len(requests)} files")
+    files = fetch_local(requests, lock_dir=context.lock_dir, work_dir=work / "files")
+    # No builds: every change installs a wheel, one request each.
+    return {request.name: files[request.file.name] for request in requests}
 
 
 async def _prepare(  # noqa: PLR0917 - one call site
@@ -312,21 +356,15 @@ async def _prepare(  # noqa: PLR0917 - one call site
     work: Path,
     report: Progress,
     note: Progress,
-) -> dict[str, Path]:
-    """Fetch and verify every file, and build what needs building: a wheel per name."""
+) -> dict[str, Fetched]:
+    """Fetch and verify every file, and build what needs building: a wheel per name.
+
+    Runs when something must be downloaded or built (else ``_prepare_local``); builds need
+    the index client too, for their build requirements.
+    """
     lock_dir = context.lock_dir
-    requests = [
-        FileRequest(name=action.name, file=action.new.selected.artifact)
-        for action in changes
-        if action.new is not None and isinstance(action.new.selected.artifact, LockedFile)
-    ]
-    builds = any(
-        action.new is not None and not _is_wheel(action.new.selected.artifact) for action in changes
-    )
+    requests = _requests(changes)
     report(f"fetching {len(requests)} files")
-    if not builds and not needs_index(requests, lock_dir):
-        files = await fetch_all(requests, client=None, lock_dir=lock_dir, work_dir=work / "files")
-        return await _wheels(changes, files, target, context, work, None, report, note)
     from universal_lock.index import IndexClient
 
     async with IndexClient(_index_settings(options)) as client:
@@ -344,13 +382,13 @@ async def _wheels(  # noqa: PLR0917 - one call site
     target: Interpreter,
     context: BuildContext,
     work: Path,
-    client: IndexClient | None,
+    client: IndexClient,
     report: Progress,
     note: Progress,
-) -> dict[str, Path]:
+) -> dict[str, Fetched]:
     """A wheel per changed name: the fetched wheel, or one built from a directory or sdist
     in a build environment of exactly the locked build requirements."""
-    wheels: dict[str, Path] = {}
+    wheels: dict[str, Fetched] = {}
     unpinned: BuildRequirementsResolver | None = None
     for number, action in enumerate(changes):
         assert action.new is not None
@@ -358,7 +396,6 @@ async def _wheels(  # noqa: PLR0917 - one call site
         if isinstance(artifact, LockedFile) and _is_wheel(artifact):
             wheels[action.name] = files[artifact.name]
             continue
-        assert client is not None  # builds open the index client (build requirements)
         from universal_lock.building import build_wheel
         from universal_lock.index.sdist_build import ResolvingProvider
 
@@ -396,7 +433,7 @@ async def _wheels(  # noqa: PLR0917 - one call site
 
 
 def _change_all(
-    plan: Plan, environment: Environment, wheels: dict[str, Path], report: Progress
+    plan: Plan, environment: Environment, wheels: dict[str, Fetched], report: Progress
 ) -> None:
     done: list[str] = []
     # Installs and replacements first, removals last: a failure midway never leaves a
@@ -417,7 +454,7 @@ def _change_all(
         done.append(action.line())
 
 
-def _change(action: Action, environment: Environment, wheels: dict[str, Path]) -> None:
+def _change(action: Action, environment: Environment, wheels: dict[str, Fetched]) -> None:
     stash = environment.stash(action.old) if action.old is not None else None
     if action.new is not None:
         new = action.new
