@@ -9,7 +9,8 @@ Both tools first fill their caches once; then, five times each, a fresh empty ve
 - ``uv pip install --offline -r pylock.toml --python V/bin/python``.
 
 A second figure times the whole job with venv creation: ``ulock sync`` creating the venv
-itself, against ``uv venv`` followed by the same ``uv pip install``.
+itself, against ``uv venv`` followed by the same ``uv pip install``. Each figure is the median
+wall time and the median CPU time (user + system of the timed processes and their children).
 
     python benchmarks/sync_bench.py [--uv PATH] [--runs N]
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -67,10 +69,26 @@ def _uv() -> str | None:
     return str(candidates[-1]) if candidates else None
 
 
-def _run(command: list[str], **kwargs: object) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(command: list[str], **kwargs: object) -> tuple[float, float]:
+    """(wall, CPU) seconds of one command."""
+    cpu, start = _cpu(), time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, **kwargs)  # type: ignore[call-overload]
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
+
+
+def _add(first: tuple[float, float], second: tuple[float, float]) -> tuple[float, float]:
+    return first[0] + second[0], first[1] + second[1]
+
+
+def _median(times: list[tuple[float, float]]) -> str:
+    wall = statistics.median(time for time, _ in times)
+    cpu = statistics.median(cpu for _, cpu in times)
+    return f"{wall:.3f} s wall, {cpu:.3f} s CPU"
 
 
 def main() -> int:
@@ -95,10 +113,10 @@ def main() -> int:
             subprocess.run([python, "-m", "venv", "--without-pip", str(venv)], check=True)
             return venv
 
-        def ulock_sync(venv: Path) -> float:
+        def ulock_sync(venv: Path) -> tuple[float, float]:
             return _run([*ulock, "sync", *common, "--frozen", "--venv", str(venv)])
 
-        def uv_install(venv: Path) -> float:
+        def uv_install(venv: Path) -> tuple[float, float]:
             assert args.uv is not None
             command = [args.uv, "pip", "install", "--offline", "-r", "pylock.toml",
                        "--python", str(venv / "bin" / "python")]  # fmt: skip
@@ -111,7 +129,7 @@ def main() -> int:
             results["uv pip install"] = [uv_install(fresh(f"v{i}")) for i in range(args.runs)]
         else:
             print("uv not found: ulock only")
-        created: dict[str, list[float]] = {"ulock sync (creates venv)": []}
+        created: dict[str, list[tuple[float, float]]] = {"ulock sync (creates venv)": []}
         for i in range(args.runs):
             venv = root / f"c{i}"
             created["ulock sync (creates venv)"].append(ulock_sync(venv))
@@ -120,18 +138,18 @@ def main() -> int:
             for i in range(args.runs):
                 venv = root / f"d{i}"
                 made = _run([args.uv, "venv", "--python", python, str(venv)], env=uv_env)
-                created["uv venv + uv pip install"].append(made + uv_install(venv))
+                created["uv venv + uv pip install"].append(_add(made, uv_install(venv)))
         print("\ninstall into an empty venv:")
         for name, times in results.items():
-            print(f"  {name:28s} {statistics.median(times):.3f} s")
+            print(f"  {name:28s} {_median(times)}")
         print("venv creation + install:")
         for name, times in created.items():
-            print(f"  {name:28s} {statistics.median(times):.3f} s")
+            print(f"  {name:28s} {_median(times)}")
         if args.uv:
-            ratio = statistics.median(results["ulock sync"]) / statistics.median(
-                results["uv pip install"]
+            ratio = statistics.median(time for time, _ in results["ulock sync"]) / (
+                statistics.median(time for time, _ in results["uv pip install"])
             )
-            print(f"\nulock / uv (install only): {ratio:.1f}x")
+            print(f"\nulock / uv (install only, wall): {ratio:.1f}x")
     return 0
 
 

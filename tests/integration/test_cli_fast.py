@@ -204,3 +204,118 @@ def test_a_long_path_with_brackets_is_one_literal_line(
     )
     assert (code, out) == (0, "")
     assert err == f"wrote `{output}` (7 packages)\n"
+
+
+# -- ulock sync ---------------------------------------------------------------------------------
+
+_SYNC_TOKENS = [
+    "--directory",
+    "--venv",
+    "--cache-dir",
+    "--python-platform",
+    "--extra",
+    "--group",
+    "--all-extras",
+    "--all-groups",
+    "--no-default-groups",
+    "--no-editable",
+    "--dry-run",
+    "--locked",
+    "--frozen",
+    "--offline",
+    "--venv=v",
+    "--help",
+    "-x",
+    "",
+    ".",
+    "d",
+    "linux",
+    "dev",
+]
+
+
+def _sync_options(argv: list[str], *, fast: bool) -> object:
+    """The options the fast path (or typer) hands to ``run_sync`` for ``argv``, or how
+    typer refuses the command line."""
+    from universal_lock.cli import sync_run
+
+    made: list[object] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sync_run, "run_sync", lambda options: made.append(options) or 0)
+        if fast:
+            command = _fast.fast_command(argv)
+            assert command is not None
+            assert command() == 0
+            return made
+        patch.setattr(_fast, "fast_command", lambda _argv: None)
+        try:
+            main(argv)
+        except SystemExit as done:
+            return ("exit", done.code)
+    return made
+
+
+@given(tokens=st.lists(st.sampled_from(_SYNC_TOKENS), max_size=7))
+def test_typer_makes_the_same_sync_options_of_what_the_fast_path_accepts(
+    tokens: list[str],
+) -> None:
+    argv = ["sync", *tokens]
+    if _fast.fast_command(argv) is not None:
+        assert _sync_options(argv, fast=False) == _sync_options(argv, fast=True)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sync"],
+        ["sync", "--frozen", "--venv", "v", "--directory", "d", "--cache-dir", "c"],
+        ["sync", "--extra", "a", "--group", "g", "--extra", "b", "--no-editable", "--offline"],
+        ["sync", "--dry-run", "--python-platform", "windows", "--all-extras", "--all-groups"],
+        ["sync", "--locked", "--no-default-groups"],
+    ],
+    ids=" ".join,
+)
+def test_the_plain_sync_spellings_are_fast_and_make_typers_options(argv: list[str]) -> None:
+    fast = _sync_options(argv, fast=True)
+    assert len(fast) == 1  # type: ignore[arg-type]
+    assert _sync_options(argv, fast=False) == fast
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sync", "--venv"],
+        ["sync", "--venv", "-v"],
+        ["sync", "--venv=v"],
+        ["sync", "--venv", "a", "--venv", "b"],
+        ["sync", "--python-platform", "linux", "--python-platform", "macos"],
+        ["sync", "--frozen", "--frozen"],
+        ["sync", "--help"],
+        ["sync", "extra"],
+        ["sync", "--check"],
+    ],
+    ids=" ".join,
+)
+def test_other_sync_command_lines_are_left_to_typer(argv: list[str]) -> None:
+    assert _fast.fast_command(argv) is None
+
+
+@pytest.mark.parametrize("argv_tail", [["--frozen", "--dry-run"], ["--locked", "--dry-run"]])
+def test_a_dry_run_sync_says_the_same_either_way(
+    argv_tail: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Plan on stdout, the summary on stderr, the exit code: the same through both parsers;
+    a dry run creates no venv."""
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project)
+    argv = ["sync", "--directory", str(project), "--venv", str(tmp_path / "v"), *argv_tail]
+    fast = _run(argv, capsys)
+    monkeypatch.setattr(_fast, "fast_command", lambda _argv: None)
+    assert _run(argv, capsys) == fast
+    code, out, err = fast
+    assert (code, out.splitlines()[0]) == (0, "+ filelock==3.16.1")
+    assert "would make 4 changes" in err
+    assert not (tmp_path / "v").exists()

@@ -585,3 +585,37 @@ def test_offline_sync_uses_the_cache_and_says_what_is_missing(
     assert sync(project, cache, "--offline", "--venv", str(tmp_path / "c")) == 0
     assert len(server.requests) == requests
     assert versions_in(tmp_path / "c", "alpha", "beta") == {"alpha": "2.0.0", "beta": "1.0.0"}
+
+
+_STARTUP_PROBE = """
+import sys
+from universal_lock.cli import main
+code = 0
+try:
+    main(sys.argv[1:])
+except SystemExit as done:
+    code = done.code
+heavy = ("typer", "rich", "pydantic", "aiohttp", "asyncio", "universal_lock.index.client",
+         "universal_lock.resolver", "universal_lock.project")
+print(code, sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_a_frozen_sync_of_local_wheels_loads_nothing_it_does_not_run(
+    project: Path, tmp_path: Path
+) -> None:
+    """Start-up is most of a small sync: the plain spelling is parsed without typer, messages
+    are plain lines off a terminal (no rich), local wheels are read without an event loop,
+    and neither the index client nor the project model is needed with `--frozen`."""
+    cache = tmp_path / "cache"
+    lock(project, cache)
+    venv = tmp_path / "venv"
+    argv = ["sync", "--directory", str(project), "--cache-dir", str(cache), "--frozen"]
+    for _ in range(2):  # creates and fills the venv, then finds nothing to do
+        done = subprocess.run(
+            [sys.executable, "-c", _STARTUP_PROBE, *argv, "--venv", str(venv)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        assert done.stdout == "0 []\n", done.stderr
+    assert "already matches the lock" in done.stderr
+    assert versions_in(venv, "alpha", "gamma") == {"alpha": "2.0.0", "gamma": "0.3.0"}

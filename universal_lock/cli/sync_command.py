@@ -1,13 +1,12 @@
-"""``ulock sync``: options, the plan on stdout for ``--dry-run``, and the outcome in words."""
+"""``ulock sync``: its options for typer; the work is :func:`.sync_run.run_sync`."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from universal_lock.cli.output import progress_reporter, stderr_console
 
 
 def sync_command(  # noqa: PLR0917 - typer maps each parameter to an option
@@ -59,8 +58,10 @@ def sync_command(  # noqa: PLR0917 - typer maps each parameter to an option
     ] = None,
 ) -> None:
     """Make a virtual environment match the lock exactly."""
-    from universal_lock.operations.sync import SyncOptions, sync
+    from universal_lock.cli.sync_run import run_sync
+    from universal_lock.operations.sync import SyncOptions
 
+    # The plain spellings are parsed by `cli._fast` before typer starts, into the same options.
     options = SyncOptions(
         directory=directory,
         venv=venv,
@@ -77,30 +78,6 @@ def sync_command(  # noqa: PLR0917 - typer maps each parameter to an option
         cache_dir=cache_dir,
         python_platform=python_platform,
     )
-    console = stderr_console()
-    with progress_reporter(console) as report:
-        outcome = sync(options, progress=report)
-    if outcome.relocked is not None and outcome.relocked.changed:
-        console.print(f"wrote `{outcome.relocked.path}`", markup=False)
-    if dry_run:
-        for line in outcome.plan.lines():
-            typer.echo(line)
-        where = python_platform or f"Python {outcome.python_version}"
-        count = len(outcome.plan.actions)
-        console.print(f"would make {count} changes for {where} (dry run)", markup=False)
-        return
-    if outcome.created_venv:
-        console.print(
-            f"created `{outcome.venv}` with Python {outcome.python_version}", markup=False
-        )
-    if outcome.plan.is_empty:
-        console.print(
-            f"`{outcome.venv}` already matches the lock ({len(outcome.plan.unchanged)} packages)",
-            markup=False,
-        )
-        return
-    for line in outcome.plan.lines():
-        console.print(line, markup=False)
-    for message in outcome.notes:
-        console.print(f"note: {message}", markup=False)
-    console.print(f"synced `{outcome.venv}`: {len(outcome.plan.actions)} changes", markup=False)
+    code = run_sync(options)
+    if code:
+        sys.exit(code)
