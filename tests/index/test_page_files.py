@@ -17,13 +17,8 @@ from packaging.utils import canonicalize_name
 from universal_lock.index.cache import CachedPage, DiskCache
 from universal_lock.index.entries import FileEntry, parse_filename, wheel_tags
 from universal_lock.index.listing import FileListing
-from universal_lock.index.page_files import (
-    FileHashes,
-    PageFiles,
-    columns_of,
-    to_distributions,
-    upload_time,
-)
+from universal_lock.index.page_files import FileHashes, PageFiles, columns_of, to_distributions
+from universal_lock.index.page_packing import PackedInts, upload_time
 from universal_lock.index.parse_json import json_page_files, parse_json_page
 
 _FILENAMES = st.sampled_from(
@@ -406,3 +401,47 @@ def test_filenames_are_read_as_parse_filename_reads_them(
             reference.build_tag,
         )
         assert (wheel_tags(tags) if tags else frozenset()) == reference.tags
+
+
+def test_sizes_and_utc_upload_times_are_packed_eight_bytes_each() -> None:
+    utc = datetime(2024, 5, 1, 10, 20, 30, 123456, tzinfo=UTC)
+    entries = [
+        FileEntry(filename="demo-1.0.tar.gz", url="u", size=size, upload_time=moment)
+        for size, moment in ((1234, utc), (None, None), (0, utc), (2**62, None))
+    ]
+    files = columns_of(entries)
+    assert isinstance(files.sizes, PackedInts) and len(files.sizes.data) == 4 * 8
+    assert list(files.sizes) == [1234, None, 0, 2**62]
+    assert (files.sizes[-1], files.sizes[1:3]) == (2**62, (None, 0))
+    with pytest.raises(IndexError):
+        files.sizes[4]
+    assert isinstance(files.upload_times, PackedInts)
+    assert list(files.upload_times) == [1714558830123456, None, 1714558830123456, None]
+    read = PageFiles.from_tuple(files.as_tuple())
+    assert read == files
+    dists = to_distributions(read, index="i", project="demo")
+    assert [(d.size, d.upload_time) for d in dists] == [
+        (1234, utc),
+        (None, None),
+        (0, utc),
+        (2**62, None),
+    ]
+
+
+@pytest.mark.parametrize("odd", [2**63, -(2**63), True])
+def test_integers_that_do_not_pack_exactly_stay_in_a_tuple(odd: int) -> None:
+    entries = [FileEntry(filename="demo-1.0.tar.gz", url="u", size=size) for size in (1, odd)]
+    files = columns_of(entries)
+    assert files.sizes == (1, odd) and type(files.sizes[1]) is type(odd)
+    (_, dist) = to_distributions(PageFiles.from_tuple(files.as_tuple()), index="i", project="demo")
+    assert dist.size == odd and type(dist.size) is type(odd)
+
+
+def test_packed_integers_of_a_broken_length_are_refused() -> None:
+    values = list(columns_of([FileEntry(filename="demo-1.0.tar.gz", url="u", size=1)]).as_tuple())
+    values[6] = b"\0" * 7
+    with pytest.raises(ValueError, match="8 bytes"):
+        PageFiles.from_tuple(tuple(values))
+    values[6] = b"\0" * 16  # two rows where the page has one
+    with pytest.raises(ValueError, match="one length"):
+        PageFiles.from_tuple(tuple(values))

@@ -42,7 +42,7 @@ _OBSOLETE = ("simple-v1", "simple-v2")
 # What a page entry starts with; an entry written by another format (or by a Python whose
 # marshal differs) is a miss and is fetched again.
 # Filenames are stored parsed, so the packaging release that parsed them is part of the format.
-_PAGE_FORMAT = f"ulock-page-4/marshal-{marshal.version}/packaging-{packaging.__version__}"
+_PAGE_FORMAT = f"ulock-page-5/marshal-{marshal.version}/packaging-{packaging.__version__}"
 _METADATA = "metadata-v1"
 _FILES = "files-v1"
 # Temporary file names of this process (with its id): see `_write_atomic`.

@@ -21,15 +21,8 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
 from universal_lock.index.models import Distribution
-from universal_lock.index.page_files import (
-    PageFiles,
-    UploadTime,
-    distribution_at,
-    microseconds,
-    reparsed,
-    stored_time,
-    upload_time,
-)
+from universal_lock.index.page_files import PageFiles, distribution_at, reparsed
+from universal_lock.index.page_packing import UploadTime, microseconds, stored_time, upload_time
 
 VersionRows = list[tuple[Version, list[int]]]
 """Versions with the rows of their files, in the order their first file is listed."""

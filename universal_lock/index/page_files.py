@@ -1,8 +1,9 @@
 """A page's files in compact form (one tuple per field), and the ``Distribution``s made from it.
 
 Both page parsers produce ``FileEntry`` records; ``columns_of`` packs them into ``PageFiles``,
-which holds only strings, bytes, numbers, ``None`` and tuples of them. That is what the cache stores
-(``marshal`` reads it back much faster than the page's JSON or HTML can be parsed again), and
+which holds only strings, bytes, numbers, ``None`` and tuples of them. That is what the cache
+stores (``marshal`` reads it back much faster than the page's JSON or HTML can be parsed again),
+and
 what ``to_distributions`` turns into the resolver's ``Distribution`` values. A warm lock thus
 reads each page as a few flat tuples instead of decoding and walking the index's document.
 
@@ -10,19 +11,18 @@ Pure functions. Files we cannot use (eggs, ``.exe`` installers, names or version
 parse) are skipped here, as pip and uv do.
 
 The columns are kept for the whole lock (a large project's pages list some 70,000 files), so
-each value is stored in its smallest exact form: a lone sha256 as its 32 raw bytes, an upload
-time in UTC as microseconds since the epoch, a URL without the page's common prefix and the
-file's name, equal Requires-Python texts as one object. What a ``Distribution`` shows is
-rebuilt from these, character for character, when the file is first asked for.
+each value is stored in its smallest exact form (``page_packing``): a lone sha256 as its 32 raw
+bytes, an upload time in UTC as microseconds since the epoch, sizes and times 8 bytes each, a
+URL without the page's common prefix and the file's name, equal Requires-Python texts as one
+object. What a ``Distribution`` shows is rebuilt from these, character for character, when the
+file is first asked for.
 """
 
 from __future__ import annotations
 
 import functools
-import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
@@ -33,24 +33,23 @@ from packaging.version import Version
 
 from universal_lock.index.entries import FileEntry, parse_filename, wheel_tag_text, wheel_tags
 from universal_lock.index.models import Distribution
+from universal_lock.index.page_packing import (
+    BuildTag,
+    Hashes,
+    PackedInts,
+    ParsedName,
+    UploadTime,
+    UrlItem,
+    compact_hashes,
+    pack_digests,
+    pack_url_dirs,
+    packed_ints,
+    parsed_names,
+    split_urls,
+    stored_time,
+    upload_time,
+)
 
-FlatHashes = tuple[str, ...]
-"""Hashes as ``(algorithm, digest, algorithm, digest, ...)``: a tuple marshals far faster than a
-dict, and most files have exactly one pair."""
-Hashes = bytes | FlatHashes
-"""A file's hashes as stored: the raw 32-byte digest when the only hash is a sha256 (nearly
-every file on the public index; 65 bytes where the tuple and its hex text take ~185), else
-flat."""
-UploadTime = int | str | None
-"""An upload time as stored: microseconds since the epoch when it is in UTC, else ISO 8601
-text (kept as given, so that its offset survives)."""
-UrlItem = str | tuple[str]
-"""A file's URL as stored, after the page's ``url_base``: the text between the base and the
-filename when the URL ends with the filename (the usual case), else the rest in a 1-tuple."""
-BuildTag = tuple[int, str] | tuple[()]
-ParsedName = tuple[str, str, str, str, BuildTag]
-"""What a filename says, parsed once when the page is fetched: ``(name, version, kind, tags,
-build tag)`` with the version and the wheel's tag triple as text (``""`` for an sdist)."""
 Column = tuple[str | int | bool | Hashes | UrlItem | ParsedName | None, ...]
 
 
@@ -76,8 +75,8 @@ class PageFiles:
     requires_python: tuple[str | None, ...] = ()
     yanked: tuple[str | None, ...] = ()
     core_metadata: tuple[bool | Hashes, ...] = ()
-    sizes: tuple[int | None, ...] = ()
-    upload_times: tuple[UploadTime, ...] = ()
+    sizes: tuple[int | None, ...] | PackedInts = ()
+    upload_times: tuple[UploadTime, ...] | PackedInts = ()
     parsed: tuple[ParsedName | None, ...] = ()
     versions: tuple[str, ...] | None = None
     url_base: str = ""
@@ -111,8 +110,8 @@ class PageFiles:
             self.requires_python,
             self.yanked,
             self.core_metadata,
-            self.sizes,
-            self.upload_times,
+            _stored(self.sizes),
+            _stored(self.upload_times),
             self.parsed,
             self.versions,
             self.url_base,
@@ -127,7 +126,9 @@ class PageFiles:
         if len(values) != 14:
             raise ValueError("not a page's files")
         *columns, versions, url_base, url_dirs, url_width, digests = values
-        lengths = {len(column) if isinstance(column, tuple) else -1 for column in columns}
+        # Sizes and upload times may be packed integers, stored as their bytes.
+        columns[6:8] = [PackedInts(c) if isinstance(c, bytes) else c for c in columns[6:8]]
+        lengths = {len(c) if isinstance(c, tuple | PackedInts) else -1 for c in columns}
         if len(lengths) != 1 or -1 in lengths:
             raise ValueError("the columns of a page's files are not tuples of one length")
         if versions is not None and not isinstance(versions, tuple):
@@ -151,8 +152,8 @@ class PageFiles:
             requires_python=values[3],  # type: ignore[arg-type]
             yanked=values[4],  # type: ignore[arg-type]
             core_metadata=values[5],  # type: ignore[arg-type]
-            sizes=values[6],  # type: ignore[arg-type]
-            upload_times=values[7],  # type: ignore[arg-type]
+            sizes=columns[6],  # type: ignore[arg-type]
+            upload_times=columns[7],  # type: ignore[arg-type]
             parsed=values[8],  # type: ignore[arg-type]
             versions=versions,
             url_base=url_base,
@@ -160,6 +161,10 @@ class PageFiles:
             url_width=url_width,
             digests=digests,
         )
+
+
+def _stored(column: tuple[int | str | None, ...] | PackedInts) -> Column | bytes:
+    return column.data if isinstance(column, PackedInts) else column
 
 
 FileRow = tuple[str, str, Hashes, str | None, str | None, bool | Hashes, int | None, UploadTime]
@@ -180,9 +185,9 @@ def columns_of_rows(rows: list[FileRow], *, versions: Iterable[str] | None = Non
     filenames, urls, hashes, requires_python, yanked, metadata, sizes, uploaded = zip(
         *rows, strict=True
     )
-    url_base, url_items = _split_urls(filenames, urls)
-    url_width, url_dirs, url_rest = _pack_url_dirs(url_items)
-    digests, other_hashes = _pack_digests(hashes)
+    url_base, url_items = split_urls(filenames, urls)
+    url_width, url_dirs, url_rest = pack_url_dirs(url_items)
+    digests, other_hashes = pack_digests(hashes)
     # Equal texts as one object (a page repeats a few; decoded JSON has one string per file).
     shared: dict[str | None, str | None] = {}
     return PageFiles(
@@ -192,66 +197,15 @@ def columns_of_rows(rows: list[FileRow], *, versions: Iterable[str] | None = Non
         requires_python=tuple(map(shared.setdefault, requires_python, requires_python)),
         yanked=yanked,
         core_metadata=metadata,
-        sizes=sizes,
-        upload_times=uploaded,
-        parsed=_parsed_names(filenames),
+        sizes=packed_ints(sizes),
+        upload_times=packed_ints(uploaded),
+        parsed=parsed_names(filenames),
         versions=None if versions is None else tuple(versions),
         url_base=url_base,
         url_dirs=url_dirs,
         url_width=url_width,
         digests=digests,
     )
-
-
-_NO_DIGEST = bytes(32)
-
-
-def _pack_digests(hashes: Sequence[Hashes]) -> tuple[bytes, tuple[Hashes | None, ...]]:
-    if all(type(item) is bytes for item in hashes):  # every file has a lone sha256
-        return b"".join(hashes), (None,) * len(hashes)  # type: ignore[arg-type]
-    if not any(isinstance(item, bytes) for item in hashes):
-        return b"", tuple(hashes)
-    digests = b"".join(item if isinstance(item, bytes) else _NO_DIGEST for item in hashes)
-    return digests, tuple(None if isinstance(item, bytes) else item for item in hashes)
-
-
-def _pack_url_dirs(items: Sequence[UrlItem]) -> tuple[int, str, tuple[UrlItem | None, ...]]:
-    # The width is the first item's; items of other widths (or full URLs) stay in the tuple.
-    first = items[0]
-    if not isinstance(first, str):
-        return 0, "", tuple(items)
-    width = len(first)
-    if all(type(item) is str for item in items) and set(map(len, items)) == {width}:
-        return width, "".join(items), (None,) * len(items)  # type: ignore[arg-type]
-    pad = "/" * width
-    dirs = "".join(item if isinstance(item, str) and len(item) == width else pad for item in items)
-    rest = tuple(None if isinstance(item, str) and len(item) == width else item for item in items)
-    return width, dirs, rest
-
-
-def _split_urls(filenames: Sequence[str], urls: Sequence[str]) -> tuple[str, tuple[UrlItem, ...]]:
-    # The base is the longest common prefix up to a "/"; on the public index it is the files
-    # host and path, and what is left of a URL is its short hashed directory.
-    base = _common_prefix(urls)
-    base = base[: base.rfind("/") + 1]
-    cut = len(base)
-    # Exact by construction: base + url[cut:end] + filename is url.
-    items: list[UrlItem] = [
-        url[cut : len(url) - len(filename)]
-        if len(url) - len(filename) >= cut and url.endswith(filename)
-        else (url[cut:],)
-        for filename, url in zip(filenames, urls, strict=True)
-    ]
-    return base, tuple(items)
-
-
-def _common_prefix(texts: Sequence[str]) -> str:
-    # The prefix all texts share is the one the smallest and the largest share.
-    first, last = min(texts), max(texts)
-    for position, character in enumerate(first):
-        if last[position] != character:
-            return first[:position]
-    return first
 
 
 def _row(entry: FileEntry) -> FileRow:
@@ -282,140 +236,6 @@ def reparsed(filename: str, *, name: str, version_text: str) -> ParsedName:
         assert parsed is not None
         build_tag = parsed.build_tag
     return (name, version_text, "wheel", wheel_tag_text(filename), build_tag)
-
-
-def _parsed_names(filenames: Iterable[str]) -> tuple[ParsedName | None, ...]:
-    names = _NameReader()
-    return tuple(map(names.read, filenames))
-
-
-class _NameReader:
-    """Reads a page's filenames into ``ParsedName``s, each distinct part once.
-
-    A big page lists thousands of wheels that share a few dozen name-version prefixes and tag
-    triples: a wheel's name is split here, and its prefix and its tag text are each judged
-    once per page by ``parse_filename`` (on a stand-in filename that differs only in the
-    other part, so the verdict and values are those of the whole name). Other files are
-    parsed whole.
-    """
-
-    __slots__ = ("_prefixes", "_shared", "_tag_texts", "_version_texts")
-
-    def __init__(self) -> None:
-        # Equal texts become one object, which marshal then writes once and reads back shared.
-        self._shared: dict[str, str] = {}
-        # Printing a Version is slow; the wheels of a release share one object (parse caches).
-        self._version_texts: dict[int, tuple[Version, str]] = {}
-        self._prefixes: dict[str, tuple[str, str, BuildTag] | None] = {}
-        self._tag_texts: dict[str, str | None] = {}
-
-    def read(self, filename: str) -> ParsedName | None:
-        if filename.endswith(".whl"):
-            # The split ``parse_filename`` makes: the last three fields are the tags.
-            stem, sep, platform = filename[:-4].rpartition("-")
-            stem, sep2, abi = stem.rpartition("-")
-            stem, sep3, python = stem.rpartition("-")
-            if sep and sep2 and sep3:
-                prefix = self._prefix(stem)
-                tags = self._tags(f"{python}-{abi}-{platform}")
-                if prefix is None or tags is None:
-                    return None
-                name, version, build_tag = prefix
-                return (name, version, "wheel", tags, build_tag)
-        parsed = parse_filename(filename)
-        if parsed is None:
-            return None
-        name, version = self._texts(parsed.name, parsed.version)
-        tags = self._share(wheel_tag_text(filename)) if parsed.kind == "wheel" else ""
-        return (name, version, parsed.kind, tags, parsed.build_tag)
-
-    def _prefix(self, stem: str) -> tuple[str, str, BuildTag] | None:
-        known = self._prefixes.get(stem, _UNSEEN)
-        if known is not _UNSEEN:
-            return known  # type: ignore[return-value]
-        parsed = parse_filename(f"{stem}-py3-none-any.whl")
-        prefix = None
-        if parsed is not None:
-            name, version = self._texts(parsed.name, parsed.version)
-            prefix = (name, version, parsed.build_tag)
-        self._prefixes[stem] = prefix
-        return prefix
-
-    def _tags(self, text: str) -> str | None:
-        known = self._tag_texts.get(text, _UNSEEN)
-        if known is not _UNSEEN:
-            return known  # type: ignore[return-value]
-        valid = parse_filename(f"a-1-{text}.whl") is not None
-        shared = self._tag_texts[text] = self._share(text) if valid else None
-        return shared
-
-    def _texts(self, name: str, version: Version) -> tuple[str, str]:
-        known = self._version_texts.get(id(version))
-        if known is None:
-            # The Version is kept beside its text so that its id is not reused meanwhile.
-            known = self._version_texts[id(version)] = (version, str(version))
-        return self._share(str(name)), self._share(known[1])
-
-    def _share(self, text: str) -> str:
-        return self._shared.setdefault(text, text)
-
-
-_UNSEEN = object()
-
-
-def flat_hashes(hashes: Mapping[str, str]) -> FlatHashes:
-    """``{"sha256": "ab"}`` as ``("sha256", "ab")``; one string object per algorithm name."""
-    return tuple(
-        text for algorithm, digest in hashes.items() for text in (sys.intern(algorithm), digest)
-    )
-
-
-def compact_hashes(hashes: Mapping[str, str]) -> Hashes:
-    """``hashes`` as stored: the raw digest for a lone sha256 whose hex it gives back exactly
-    (64 lowercase hex digits), else ``flat_hashes``."""
-    if len(hashes) == 1:
-        digest = hashes.get("sha256")
-        if digest is not None:
-            raw = sha256_bytes(digest)
-            if raw is not None:
-                return raw
-    return flat_hashes(hashes)
-
-
-def sha256_bytes(digest: str) -> bytes | None:
-    """The 32 bytes of a sha256 written as 64 lowercase hex digits; ``None`` for any other
-    text (which is then kept as text, so that it is shown as given)."""
-    if len(digest) != 64:
-        return None
-    try:
-        raw = bytes.fromhex(digest)
-    except ValueError:
-        return None
-    # fromhex also reads upper case and skips spaces: only an exact round trip is stored.
-    return raw if raw.hex() == digest else None
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-_ZERO = timedelta(0)
-
-
-def stored_time(moment: datetime | None) -> UploadTime:
-    """An upload time as stored (``UploadTime``): microseconds when in UTC, else ISO text."""
-    if moment is None:
-        return None
-    # ``fromisoformat`` gives the ``UTC`` object itself for "Z" and "+00:00" (identity is the
-    # cheap test; any other zero offset is exact too).
-    if moment.tzinfo is UTC or moment.utcoffset() == _ZERO:
-        return (moment - _EPOCH) // _MICROSECOND
-    return moment.isoformat()
-
-
-def microseconds(moment: datetime) -> int | None:
-    """``moment`` as microseconds since the epoch, if it has a time zone (else ``None``)."""
-    if moment.utcoffset() is None:
-        return None
-    return (moment - _EPOCH) // _MICROSECOND
 
 
 _NO_HASHES: Mapping[str, str] = MappingProxyType({})
@@ -532,16 +352,6 @@ def distribution_at(
 def _mapping(hashes: Hashes) -> Mapping[str, str]:
     # No hashes: one shared read-only mapping for every such file.
     return FileHashes(hashes) if hashes else _NO_HASHES
-
-
-def upload_time(value: int | str) -> datetime | None:
-    """An ``upload_times`` item as a datetime (``None`` if it does not read as one)."""
-    if isinstance(value, int):
-        return _EPOCH + value * _MICROSECOND
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @functools.lru_cache(maxsize=1024)

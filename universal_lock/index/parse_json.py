@@ -18,15 +18,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from universal_lock.index.auth import redact_url
 from universal_lock.index.entries import FileEntry, parse_upload_time
 from universal_lock.index.errors import MalformedPage
-from universal_lock.index.page_files import (
-    FileRow,
-    Hashes,
-    PageFiles,
-    columns_of_rows,
-    compact_hashes,
-    stored_time,
-    upload_time,
-)
+from universal_lock.index.page_files import FileRow, PageFiles, columns_of_rows
+from universal_lock.index.page_packing import Hashes, compact_hashes, stored_time, upload_time
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
