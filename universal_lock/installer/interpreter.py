@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packaging.specifiers import SpecifierSet
 from packaging.tags import Tag, parse_tag
@@ -25,7 +26,7 @@ from packaging.version import InvalidVersion, Version
 from universal_lock.errors import UlockError
 from universal_lock.installer.tags import InterpreterFacts, tags_for
 
-_PROBE = Path(__file__).with_name("_probe_script.py")
+PROBE_SCRIPT = Path(__file__).with_name("_probe_script.py")
 _TIMEOUT = 60
 
 
@@ -69,9 +70,14 @@ def venv_python(venv: Path) -> Path:
 
 def probe(python: Path) -> Interpreter:
     """Run the probe with ``python`` and turn its report into an ``Interpreter``."""
+    return interpreter_from_report(python, run_probe(python))
+
+
+def run_probe(python: Path) -> dict[str, Any]:
+    """The probe's report (a JSON object) about ``python``."""
     try:
         done = subprocess.run(
-            [str(python), "-I", str(_PROBE)],
+            [str(python), "-I", str(PROBE_SCRIPT)],
             capture_output=True,
             text=True,
             timeout=_TIMEOUT,
@@ -83,35 +89,45 @@ def probe(python: Path) -> Interpreter:
         raise InterpreterError(f"`{python}` failed to describe itself:\n{done.stderr[-2000:]}")
     try:
         report = json.loads(done.stdout)
+    except ValueError:
+        report = None
+    if not isinstance(report, dict):
+        raise InterpreterError(f"`{python}` gave an unreadable description of itself")
+    return report
+
+
+def interpreter_from_report(python: Path, report: Mapping[str, Any]) -> Interpreter:
+    """The ``Interpreter`` a probe report describes; ``InterpreterError`` if it is malformed."""
+    try:
         raw = report["facts"]
-    except (ValueError, KeyError, TypeError):
+        facts = InterpreterFacts(
+            version=(int(raw["version"][0]), int(raw["version"][1])),
+            implementation=raw["implementation"],
+            soabi=raw["soabi"],
+            gil_disabled=raw["gil_disabled"],
+            debug=raw["debug"],
+            platform=raw["platform"],
+            pointer_bits=raw["pointer_bits"],
+            glibc=tuple(raw["glibc"]) if raw["glibc"] else None,
+            musl=tuple(raw["musl"]) if raw["musl"] else None,
+            mac_version=raw["mac_version"] or None,
+        )
+        pip_tags = report.get("pip_tags")
+        if pip_tags:
+            tags = [tag for text in pip_tags for tag in sorted(parse_tag(text), key=str)]
+        else:
+            tags = tags_for(facts)
+        return Interpreter(
+            executable=python,
+            prefix=Path(report["prefix"]),
+            base_prefix=Path(report["base_prefix"]),
+            environment={key: str(value) for key, value in report["environment"].items()},
+            facts=facts,
+            tags=tuple(tags),
+            paths=dict(report["paths"]),
+        )
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         raise InterpreterError(f"`{python}` gave an unreadable description of itself") from None
-    facts = InterpreterFacts(
-        version=(int(raw["version"][0]), int(raw["version"][1])),
-        implementation=raw["implementation"],
-        soabi=raw["soabi"],
-        gil_disabled=raw["gil_disabled"],
-        debug=raw["debug"],
-        platform=raw["platform"],
-        pointer_bits=raw["pointer_bits"],
-        glibc=tuple(raw["glibc"]) if raw["glibc"] else None,
-        musl=tuple(raw["musl"]) if raw["musl"] else None,
-        mac_version=raw["mac_version"] or None,
-    )
-    pip_tags = report.get("pip_tags")
-    if pip_tags:
-        tags = [tag for text in pip_tags for tag in sorted(parse_tag(text), key=str)]
-    else:
-        tags = tags_for(facts)
-    return Interpreter(
-        executable=python,
-        prefix=Path(report["prefix"]),
-        base_prefix=Path(report["base_prefix"]),
-        environment={key: str(value) for key, value in report["environment"].items()},
-        facts=facts,
-        tags=tuple(tags),
-        paths=dict(report["paths"]),
-    )
 
 
 def find_interpreter(requires_python: SpecifierSet | None) -> Path:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from universal_lock.errors import InputError, UlockError
+from universal_lock.index.cache_dir import resolve_cache_dir
 from universal_lock.installer.fetch import (
     Fetched,
     FileRequest,
@@ -39,6 +40,7 @@ from universal_lock.installer.interpreter import (
     venv_python,
 )
 from universal_lock.installer.plan import Action, Plan, Wanted, make_plan
+from universal_lock.installer.probe_cache import probe_venv
 from universal_lock.installer.python_platform import synthesize
 from universal_lock.installer.tags import tags_for
 from universal_lock.installer.transaction import Environment
@@ -141,7 +143,8 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
     # Plan before creating anything: a refused selection must not leave a new venv behind.
     # A venv about to be created is planned for with the interpreter it will be made from
     # (same environment and tags, nothing installed).
-    target, base = _target(the_lock, venv)
+    cache_dir = resolve_cache_dir(options.cache_dir)
+    target, base = _target(the_lock, venv, cache_dir)
     plan, context = _plan(the_lock, lock_file.parent, target, venv, options)
     python_version = target.environment["python_full_version"]
     if options.dry_run:
@@ -158,7 +161,7 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
         )
     if base is not None:
         report(f"creating {venv}")
-        target = probe(create_venv(base, venv))
+        target = probe_venv(create_venv(base, venv), cache_dir)
     notes: list[str] = []
     if not plan.is_empty:
 
@@ -186,11 +189,12 @@ def _is_current(directory: Path) -> bool:
     return is_current(directory)
 
 
-def _target(the_lock: Lock, venv: Path) -> tuple[Interpreter, Path | None]:
+def _target(the_lock: Lock, venv: Path, cache_dir: Path) -> tuple[Interpreter, Path | None]:
     """The interpreter to plan for, and the base interpreter when the venv must be created."""
     python = venv_python(venv)
     if python.exists():
-        existing = probe(python)
+        # A Python installation is never answered from the cache (probe_venv probes it).
+        existing = probe_venv(python, cache_dir)
         if not existing.is_venv:
             # Syncing removes what the lock does not list: never do that to a Python
             # installation itself.
