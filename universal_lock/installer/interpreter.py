@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,20 +130,25 @@ def interpreter_from_report(python: Path, report: Mapping[str, Any]) -> Interpre
         raise InterpreterError(f"`{python}` gave an unreadable description of itself") from None
 
 
-def find_interpreter(requires_python: SpecifierSet | None) -> Path:
+def find_interpreter(
+    requires_python: SpecifierSet | None,
+    version_of: Callable[[Path], Version | None] | None = None,
+) -> Path:
     """The newest interpreter that satisfies ``requires_python``.
 
     Looks at ``python3.X`` on ``PATH`` and ``~/.pyenv/versions/*/bin/python``; when none fits,
     the interpreter running ulock, if it fits. Candidates are tried newest first by the
-    version their name suggests, and each is asked for its real version before it is chosen.
+    version their name suggests, and each is asked for its real version before it is chosen
+    (by ``version_of``, ``None`` when it cannot say; by default a small subprocess).
     """
+    version_of = version_of or _version_of
     ranked = sorted(
         _candidates(),
         key=lambda candidate: (candidate[0] is not None, candidate[0] or Version("0")),
         reverse=True,
     )
     for _, candidate in ranked:
-        version = _version_of(candidate)
+        version = version_of(candidate)
         if version is not None and _fits(version, requires_python):
             return candidate
     running = Version(".".join(str(part) for part in sys.version_info[:3]))
@@ -193,11 +198,13 @@ def _candidates() -> Iterator[tuple[Version | None, Path]]:
         if "shims" in Path(directory).parts:
             continue  # pyenv's shims pick a version by configuration, not by their name
         try:
-            entries = sorted(Path(directory or ".").iterdir())
+            # Names are matched before paths are made: /usr/bin holds thousands of entries.
+            found = sorted(name for name in os.listdir(directory or ".") if names.fullmatch(name))  # noqa: PTH208
         except OSError:
             continue
-        for entry in entries:
-            match = names.fullmatch(entry.name)
+        for name in found:
+            entry = Path(directory or ".") / name
+            match = names.fullmatch(name)
             if match and entry not in seen:
                 seen.add(entry)
                 yield _guess(match.group(1)), entry

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from universal_lock.errors import InputError, UlockError
 from universal_lock.index.cache_dir import resolve_cache_dir
@@ -34,13 +35,13 @@ from universal_lock.installer.fetch import (
 from universal_lock.installer.installed import InstalledDistribution, installed_distributions
 from universal_lock.installer.interpreter import (
     Interpreter,
+    InterpreterError,
     create_venv,
     find_interpreter,
-    probe,
     venv_python,
 )
 from universal_lock.installer.plan import Action, Plan, Wanted, make_plan
-from universal_lock.installer.probe_cache import probe_venv
+from universal_lock.installer.probe_cache import probe_cached
 from universal_lock.installer.python_platform import synthesize
 from universal_lock.installer.tags import tags_for
 from universal_lock.installer.transaction import Environment
@@ -161,7 +162,7 @@ def sync(options: SyncOptions, progress: Progress | None = None) -> SyncOutcome:
         )
     if base is not None:
         report(f"creating {venv}")
-        target = probe_venv(create_venv(base, venv), cache_dir)
+        target = probe_cached(create_venv(base, venv), cache_dir)
     notes: list[str] = []
     if not plan.is_empty:
 
@@ -193,8 +194,7 @@ def _target(the_lock: Lock, venv: Path, cache_dir: Path) -> tuple[Interpreter, P
     """The interpreter to plan for, and the base interpreter when the venv must be created."""
     python = venv_python(venv)
     if python.exists():
-        # A Python installation is never answered from the cache (probe_venv probes it).
-        existing = probe_venv(python, cache_dir)
+        existing = probe_cached(python, cache_dir)
         if not existing.is_venv:
             # Syncing removes what the lock does not list: never do that to a Python
             # installation itself.
@@ -209,8 +209,18 @@ def _target(the_lock: Lock, venv: Path, cache_dir: Path) -> tuple[Interpreter, P
             "this directory exists but is not a virtual environment", path=venv,
             hint="remove it, or pass another `--venv`",
         )  # fmt: skip
-    base = find_interpreter(the_lock.requires_python)
-    return probe(base), base
+    known: dict[Path, Interpreter] = {}
+
+    def version_of(candidate: Path) -> Version | None:
+        # A full probe, from the cache when it can: the chosen one is probed anyway.
+        try:
+            known[candidate] = probe_cached(candidate, cache_dir)
+        except InterpreterError:
+            return None
+        return known[candidate].python_version
+
+    base = find_interpreter(the_lock.requires_python, version_of)
+    return known.get(base) or probe_cached(base, cache_dir), base
 
 
 def _plan(

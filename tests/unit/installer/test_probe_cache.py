@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from universal_lock.installer.interpreter import Interpreter, probe, venv_python
-from universal_lock.installer.probe_cache import probe_venv
+from universal_lock.installer.probe_cache import probe_cached
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the cache is kept on POSIX")
 
@@ -43,25 +43,25 @@ def _from_cache(interpreter: Interpreter) -> bool:
 def test_a_second_venv_made_the_same_way_gets_the_answer_a_probe_gives(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = _venv(tmp_path / "first")
-    assert probe_venv(first, cache) == probe(first)
+    assert probe_cached(first, cache) == probe(first)
     assert len(_entries(cache)) == 1
     second = _venv(tmp_path / "second")
-    answered = probe_venv(second, cache)
+    answered = probe_cached(second, cache)
     assert answered == probe(second)
     assert answered.prefix == tmp_path / "second"
     assert answered.paths["purelib"].startswith(str(tmp_path / "second") + "/")
     assert answered.is_venv
     _mark(cache)
-    assert _from_cache(probe_venv(_venv(tmp_path / "third"), cache))
+    assert _from_cache(probe_cached(_venv(tmp_path / "third"), cache))
 
 
 def test_a_venv_with_pip_or_the_system_site_packages_is_always_probed(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    probe_venv(_venv(tmp_path / "first"), cache)
+    probe_cached(_venv(tmp_path / "first"), cache)
     _mark(cache)
     with_pip = _venv(tmp_path / "with-pip")
     (Path(probe(with_pip).paths["purelib"]) / "pip").mkdir()
-    assert not _from_cache(probe_venv(with_pip, cache))
+    assert not _from_cache(probe_cached(with_pip, cache))
     system = _venv(tmp_path / "system")
     config = system.parent.parent / "pyvenv.cfg"
     config.write_text(
@@ -69,24 +69,34 @@ def test_a_venv_with_pip_or_the_system_site_packages_is_always_probed(tmp_path: 
             "include-system-site-packages = false", "include-system-site-packages = true"
         )
     )
-    assert not _from_cache(probe_venv(system, cache))
+    assert not _from_cache(probe_cached(system, cache))
     assert len(_entries(cache)) == 1  # neither was stored
 
 
-def test_a_python_installation_is_probed_and_not_kept(tmp_path: Path) -> None:
+def test_an_installation_is_answered_from_the_cache_until_its_site_packages_change(
+    tmp_path: Path,
+) -> None:
     cache = tmp_path / "cache"
     base = Path(sys.base_prefix) / "bin" / "python3"
-    assert probe_venv(base, cache) == probe(base)
-    assert _entries(cache) == []
+    answered = probe_cached(base, cache)
+    assert answered == probe(base)
+    assert not answered.is_venv
+    _mark(cache)
+    assert _from_cache(probe_cached(base, cache))
+    (entry,) = _entries(cache)
+    kept = json.loads(entry.read_text())
+    kept["site_times"] = {site: when + 1 for site, when in kept["site_times"].items()}
+    entry.write_text(json.dumps(kept))  # as if something was installed there since
+    assert probe_cached(base, cache) == probe(base)
 
 
 def test_an_unreadable_entry_or_cache_is_a_miss(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     python = _venv(tmp_path / "venv")
-    probe_venv(python, cache)
+    probe_cached(python, cache)
     (entry,) = _entries(cache)
     entry.write_text("{not json")
-    assert probe_venv(python, cache) == probe(python)
+    assert probe_cached(python, cache) == probe(python)
     blocked = tmp_path / "a-file"
     blocked.write_text("")
-    assert probe_venv(python, blocked) == probe(python)  # cannot be written: still answered
+    assert probe_cached(python, blocked) == probe(python)  # cannot be written: still answered
