@@ -11,13 +11,16 @@ is redone).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.parser import HeaderParser
 from pathlib import Path
 
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+# A header's name: printable ASCII but space and colon (RFC 5322, as email's parser has it).
+_FIELD_NAME = re.compile(r"[\041-\071\073-\176]*")
 
 SOURCE_RECORD = "ulock_source.json"
 """The file in ``.dist-info`` where ulock records what it installed the distribution from."""
@@ -62,8 +65,7 @@ def _read(dist_info: Path) -> InstalledDistribution | None:
         text = (dist_info / "METADATA").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None  # not a distribution an installer finished; nothing to manage
-    headers = HeaderParser().parsestr(text)
-    name, version_text = headers.get("Name"), headers.get("Version")
+    name, version_text = metadata_name_version(text)
     if not name or not version_text:
         return None
     try:
@@ -84,6 +86,32 @@ def _read(dist_info: Path) -> InstalledDistribution | None:
         build_digest=_string(source.get("build")) if source else None,
         directory_url=_string(direct.get("url")) if direct and isinstance(dir_info, dict) else None,
         editable=bool(dir_info.get("editable")) if isinstance(dir_info, dict) else False,
+    )
+
+
+def metadata_name_version(text: str) -> tuple[str | None, str | None]:
+    """``Name`` and ``Version`` of a METADATA text, as ``email.parser.HeaderParser`` reads
+    them (the first of each; the header block ends at a blank line or a line that is not a
+    header), without importing the email package (~10 ms of a sync with nothing to do)."""
+    found: dict[str, str] = {}
+    current: str | None = None
+    for line in text.splitlines(keepends=True):
+        if line[:1] in {" ", "\t"}:
+            if current is not None:
+                found[current] += line  # a folded value keeps its line breaks, as email's
+            continue
+        key, colon, value = line.partition(":")
+        if not colon or not _FIELD_NAME.fullmatch(key):
+            break
+        current = None
+        folded = key.lower()
+        if folded in {"name", "version"} and folded not in found:
+            current = folded
+            found[folded] = value.lstrip(" \t")
+    name, version = found.get("name"), found.get("version")
+    return (
+        name.rstrip("\r\n") if name is not None else None,
+        version.rstrip("\r\n") if version is not None else None,
     )
 
 

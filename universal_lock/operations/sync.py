@@ -44,7 +44,6 @@ from universal_lock.installer.plan import Action, Plan, Wanted, make_plan
 from universal_lock.installer.probe_cache import probe_cached
 from universal_lock.installer.python_platform import synthesize
 from universal_lock.installer.tags import tags_for
-from universal_lock.installer.transaction import Environment
 from universal_lock.lockfile import (
     Lock,
     LockedDirectory,
@@ -61,6 +60,7 @@ from universal_lock.operations.sync_build import (
 
 if TYPE_CHECKING:
     from universal_lock.index import BuildRequirementsResolver, IndexClient, IndexSettings
+    from universal_lock.installer.transaction import Environment
     from universal_lock.operations.lock import LockOutcome
 
 # The index client (aiohttp), the resolver and the project model are imported only when a
@@ -315,6 +315,10 @@ def _apply(  # noqa: PLR0917 - one call site
     report: Progress,
     note: Progress,
 ) -> None:
+    # Here, not at the top: `installer` (and the email package it loads) is ~20 ms that a sync
+    # with nothing to change does not need.
+    from universal_lock.installer.transaction import Environment
+
     changes = plan.of_kind("install", "upgrade", "downgrade", "reinstall")
     # Work files and backups live inside the environment: same filesystem, so moves are
     # renames, and nothing is left beside the project. Both are removed in every case.
