@@ -3,11 +3,11 @@
 Files with a ``url`` come through the index client (its retries, credentials and cache by
 sha256); files with a ``path`` are read relative to the lock. Either way what is verified is
 exactly what is installed: a wheel of a path of at most ``IN_MEMORY_LIMIT`` bytes is read once
-into memory, checked against the lock's size and sha256 and installed from those bytes (on
-this kind of disk, creating a file costs far more than reading one, and a small sync makes
-one per locked file); anything else is copied into the sync's work directory and that copy is
-checked. A cached file that fails the check is removed from the cache, so the next run
-downloads it afresh.
+into memory (while all such wheels together stay within ``IN_MEMORY_TOTAL``), checked against
+the lock's size and sha256 and installed from those bytes (creating a file can cost far more
+than reading one, and a small sync would otherwise make one per locked file); anything else
+is copied into the sync's work directory and that copy is checked. A cached file that fails
+the check is removed from the cache, so the next run downloads it afresh.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ _CHUNK = 1024 * 1024
 
 IN_MEMORY_LIMIT = 32 * 1024 * 1024
 """Wheels of a path up to this size are verified and installed from memory, not copied."""
+
+IN_MEMORY_TOTAL = 256 * 1024 * 1024
+"""At most this many bytes of wheels are held in memory at once; the rest are copied."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,14 +109,17 @@ def fetch_local(
     requests: Sequence[FileRequest], *, lock_dir: Path, work_dir: Path
 ) -> dict[str, Fetched]:
     """Every requested file, verified, by file name, when all have a ``path``
-    (``needs_index`` is false): wheels up to ``IN_MEMORY_LIMIT`` as their bytes, the rest
-    as copies in ``work_dir``. Runs in this thread: reading small local files costs less than
-    starting an event loop."""
+    (``needs_index`` is false): wheels up to ``IN_MEMORY_LIMIT`` as their bytes, while
+    they add up to at most ``IN_MEMORY_TOTAL``, the rest as copies in ``work_dir``. Runs in
+    this thread: reading small local files costs less than starting an event loop."""
     fetched: dict[str, Fetched] = {}
+    held = 0
     for number, request in enumerate(requests):
         with _open_local(request, lock_dir) as (stream, origin):
             size = os.fstat(stream.fileno()).st_size
-            if request.file.name.endswith(".whl") and size <= IN_MEMORY_LIMIT:
+            small = size <= IN_MEMORY_LIMIT and held + size <= IN_MEMORY_TOTAL
+            if request.file.name.endswith(".whl") and small:
+                held += size
                 data = stream.read()
                 _verify(request.file, hashlib.sha256(data).hexdigest(), len(data), origin, None)
                 fetched[request.file.name] = WheelBytes(name=request.file.name, data=data)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from universal_lock.installer.fetch import WheelBytes
 from universal_lock.installer.installed import installed_distributions
 from universal_lock.installer.interpreter import Interpreter
 from universal_lock.installer.tags import InterpreterFacts
@@ -121,3 +122,24 @@ def test_a_distribution_without_record_cannot_be_removed(
     with pytest.raises(InstallFailed, match="no RECORD"):
         Environment(interpreter, tmp_path / "backup").stash(dist)
     assert (dist_info / "METADATA").is_file()
+
+
+def test_a_wheel_in_memory_installs_the_same_files_as_from_its_path(
+    interpreter: Interpreter, tmp_path: Path
+) -> None:
+    environment = Environment(interpreter, tmp_path / "backup")
+    site = Path(interpreter.paths["purelib"])
+    wheel = make_wheel(tmp_path, "alpha", "1.0")
+    environment.install_wheel(wheel, source_sha256="c" * 64)
+    from_path = {path: (site / path).read_bytes() for path in files_under(site)}
+    (dist,) = installed_distributions([site])
+    environment.discard(environment.stash(dist))
+    environment.install_wheel(
+        WheelBytes(name=wheel.name, data=wheel.read_bytes()), source_sha256="c" * 64
+    )
+    assert {path: (site / path).read_bytes() for path in files_under(site)} == from_path
+    (tmp_path / "new").mkdir()
+    broken = make_wheel(tmp_path / "new", "beta", "2.0", evil=True)
+    with pytest.raises(InstallFailed, match=r"installing `beta-2.0-py3-none-any.whl` failed"):
+        environment.install_wheel(WheelBytes(name=broken.name, data=broken.read_bytes()))
+    assert set(files_under(site)) == set(from_path)  # beta's written files are gone again
