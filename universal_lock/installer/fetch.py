@@ -1,20 +1,22 @@
 """Getting every file a sync installs, in parallel, and verifying each before anything changes.
 
 Files with a ``url`` come through the index client (its retries, credentials and cache by
-sha256); files with a ``path`` are read relative to the lock. Either way what is verified is
-exactly what is installed: a wheel of a path of at most ``IN_MEMORY_LIMIT`` bytes is read once
-into memory (while all such wheels together stay within ``IN_MEMORY_TOTAL``), checked against
-the lock's size and sha256 and installed from those bytes (creating a file can cost far more
-than reading one, and a small sync would otherwise make one per locked file); anything else
-is copied into the sync's work directory and that copy is checked. A cached file that fails
-the check is removed from the cache, so the next run downloads it afresh.
+sha256), unless the cache already has every one of them: then, like files with a ``path``
+(read relative to the lock), they are read here, with no event loop or client. Either way
+what is verified is exactly what is installed: a wheel read here of at most
+``IN_MEMORY_LIMIT`` bytes is read once into memory (while all such wheels together stay
+within ``IN_MEMORY_TOTAL``), checked against the lock's size and sha256 and installed from
+those bytes (creating a file can cost far more than reading one, and a small sync would
+otherwise make one per locked file); anything else is copied into the sync's work directory
+and that copy is checked. A cached file that fails the check is removed from the cache, so
+the next run downloads it afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,28 +108,63 @@ async def fetch_all(
 
 
 def fetch_local(
-    requests: Sequence[FileRequest], *, lock_dir: Path, work_dir: Path
+    requests: Sequence[FileRequest],
+    *,
+    lock_dir: Path,
+    work_dir: Path,
+    cached: Mapping[str, Path] | None = None,
 ) -> dict[str, Fetched]:
-    """Every requested file, verified, by file name, when all have a ``path``
-    (``needs_index`` is false): wheels up to ``IN_MEMORY_LIMIT`` as their bytes, while
-    they add up to at most ``IN_MEMORY_TOTAL``, the rest as copies in ``work_dir``. Runs in
-    this thread: reading small local files costs less than starting an event loop."""
+    """Every requested file, verified, by file name, when each has a ``path``
+    (``needs_index`` is false) or is in ``cached`` (``cached_files``): wheels up to
+    ``IN_MEMORY_LIMIT`` as their bytes, while they add up to at most ``IN_MEMORY_TOTAL``, the
+    rest as copies in ``work_dir``. Runs in this thread: reading small files costs less than
+    starting an event loop and the index client. A cached file that fails the check is
+    removed from the cache."""
     fetched: dict[str, Fetched] = {}
     held = 0
     for number, request in enumerate(requests):
-        with _open_local(request, lock_dir) as (stream, origin):
+        in_cache = (cached or {}).get(request.file.name)
+        opened = _open_local(request, lock_dir) if in_cache is None else _open_cached(in_cache)
+        with opened as (stream, origin):
             size = os.fstat(stream.fileno()).st_size
             small = size <= IN_MEMORY_LIMIT and held + size <= IN_MEMORY_TOTAL
-            if request.file.name.endswith(".whl") and small:
-                held += size
-                data = stream.read()
-                _verify(request.file, hashlib.sha256(data).hexdigest(), len(data), origin, None)
-                fetched[request.file.name] = WheelBytes(name=request.file.name, data=data)
-                continue
-            fetched[request.file.name] = _copy_verified(
-                request.file, stream, origin, work_dir / str(number)
-            )
+            try:
+                if request.file.name.endswith(".whl") and small:
+                    held += size
+                    data = stream.read()
+                    _verify(request.file, hashlib.sha256(data).hexdigest(), len(data), origin, None)
+                    fetched[request.file.name] = WheelBytes(name=request.file.name, data=data)
+                    continue
+                fetched[request.file.name] = _copy_verified(
+                    request.file, stream, origin, work_dir / str(number)
+                )
+            except VerificationFailed:
+                if in_cache is not None:
+                    in_cache.unlink(missing_ok=True)  # so the next run downloads it again
+                raise
     return fetched
+
+
+def cached_files(
+    requests: Sequence[FileRequest], *, lock_dir: Path, cache_dir: Path
+) -> dict[str, Path] | None:
+    """The cache's copy of every requested file that has no local ``path``, by file name
+    (found by its locked sha256, as the index client finds it); ``None`` when one is not
+    cached (then the index client must fetch it)."""
+    remote = [request for request in requests if _local(request.file, lock_dir) is None]
+    if not remote:
+        return {}
+    from universal_lock.index.cache import DiskCache
+
+    cache = DiskCache(cache_dir)
+    found: dict[str, Path] = {}
+    for request in remote:
+        sha256 = request.file.sha256
+        path = cache.cached_file(sha256, request.file.name) if sha256 else None
+        if path is None:
+            return None
+        found[request.file.name] = path
+    return found
 
 
 def _local(locked: LockedFile, lock_dir: Path) -> Path | None:
@@ -178,6 +215,12 @@ def _open_local(request: FileRequest, lock_dir: Path) -> Iterator[tuple[BinaryIO
         raise InputError(message, path=local) from None
     with stream:
         yield stream, f"`{local}`"
+
+
+@contextmanager
+def _open_cached(path: Path) -> Iterator[tuple[BinaryIO, str]]:
+    with path.open("rb") as stream:
+        yield stream, "the cache"
 
 
 def _copy_verified(locked: LockedFile, stream: BinaryIO, origin: str, target: Path) -> Path:

@@ -28,9 +28,9 @@ from universal_lock.index.cache_dir import resolve_cache_dir
 from universal_lock.installer.fetch import (
     Fetched,
     FileRequest,
+    cached_files,
     fetch_all,
     fetch_local,
-    needs_index,
 )
 from universal_lock.installer.installed import InstalledDistribution, installed_distributions
 from universal_lock.installer.interpreter import (
@@ -325,9 +325,10 @@ def _apply(  # noqa: PLR0917 - one call site
     work = Path(tempfile.mkdtemp(prefix=".ulock-work-", dir=target.prefix))
     backup = Path(tempfile.mkdtemp(prefix=".ulock-backup-", dir=target.prefix))
     try:
-        wheels = _prepare_local(changes, context, work, report)
+        cache_dir = resolve_cache_dir(options.cache_dir)  # the index client's, too
+        wheels = _prepare_local(changes, context, work, cache_dir, report)
         if wheels is None:
-            import asyncio  # only for downloads and builds: a sync of local wheels needs no loop
+            import asyncio  # for downloads and builds only: local or cached wheels need no loop
 
             wheels = asyncio.run(_prepare(changes, target, context, options, work, report, note))
         # The changes run here, on the main thread and outside the event loop, so that Ctrl-C
@@ -353,15 +354,19 @@ def _builds(changes: Sequence[Action]) -> bool:
 
 
 def _prepare_local(
-    changes: Sequence[Action], context: BuildContext, work: Path, report: Progress
+    changes: Sequence[Action], context: BuildContext, work: Path, cache_dir: Path, report: Progress
 ) -> dict[str, Fetched] | None:
-    """The verified wheels when every change is a wheel with a local path, read in this
-    thread; ``None`` when something must be downloaded or built (``_prepare``)."""
+    """The verified wheels when every change is a wheel with a local path or in the cache,
+    read in this thread; ``None`` when something must be downloaded or built
+    (``_prepare``)."""
     requests = _requests(changes)
-    if _builds(changes) or needs_index(requests, context.lock_dir):
+    if _builds(changes):
+        return None
+    cached = cached_files(requests, lock_dir=context.lock_dir, cache_dir=cache_dir)
+    if cached is None:
         return None
     report(f"fetching {len(requests)} files")
-    files = fetch_local(requests, lock_dir=context.lock_dir, work_dir=work / "files")
+    files = fetch_local(requests, lock_dir=context.lock_dir, work_dir=work / "files", cached=cached)
     # No builds: every change installs a wheel, one request each.
     return {request.name: files[request.file.name] for request in requests}
 

@@ -11,7 +11,13 @@ from packaging.utils import canonicalize_name
 
 from universal_lock.errors import InputError
 from universal_lock.installer import fetch
-from universal_lock.installer.fetch import FileRequest, VerificationFailed, WheelBytes, fetch_local
+from universal_lock.installer.fetch import (
+    FileRequest,
+    VerificationFailed,
+    WheelBytes,
+    cached_files,
+    fetch_local,
+)
 from universal_lock.lockfile import LockedFile
 
 
@@ -71,3 +77,37 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "a-1-py3-none-any.whl").unlink()
     with pytest.raises(InputError, match=r"`a-1-py3-none-any.whl` \(of `a`\) does not exist"):
         fetch_local([request], lock_dir=tmp_path, work_dir=tmp_path / "work")
+
+
+def test_files_with_a_url_are_read_from_the_cache_when_all_are_there(tmp_path: Path) -> None:
+    from universal_lock.index.cache import DiskCache
+
+    cache = DiskCache(tmp_path / "cache")
+    remote = []
+    for name, data in [("a-1-py3-none-any.whl", b"aa"), ("b-1-py3-none-any.whl", b"bb")]:
+        sha256 = hashlib.sha256(data).hexdigest()
+        file = LockedFile(
+            name=name, url=f"https://example.invalid/{name}", size=len(data),
+            hashes={"sha256": sha256},
+        )  # fmt: skip
+        remote.append(FileRequest(name=canonicalize_name(name[0]), file=file))
+    local = _request(tmp_path, "c-1-py3-none-any.whl", b"cc")
+    stored = tmp_path / "download"
+    stored.write_bytes(b"aa")
+    cache.store_file(stored, remote[0].file.sha256 or "", remote[0].file.name)
+    requests = [*remote, local]
+    assert cached_files(requests, lock_dir=tmp_path, cache_dir=cache.root) is None  # b missing
+    stored.write_bytes(b"bX")  # what the cache holds for b is not what the lock says
+    cache.store_file(stored, remote[1].file.sha256 or "", remote[1].file.name)
+    found = cached_files(requests, lock_dir=tmp_path, cache_dir=cache.root)
+    assert found is not None and sorted(found) == ["a-1-py3-none-any.whl", "b-1-py3-none-any.whl"]
+    work = tmp_path / "work"
+    fetched = fetch_local(requests[::2], lock_dir=tmp_path, work_dir=work, cached=found)
+    assert fetched == {
+        "a-1-py3-none-any.whl": WheelBytes(name="a-1-py3-none-any.whl", data=b"aa"),
+        "c-1-py3-none-any.whl": WheelBytes(name="c-1-py3-none-any.whl", data=b"cc"),
+    }
+    with pytest.raises(VerificationFailed, match="from the cache does not match"):
+        fetch_local(requests, lock_dir=tmp_path, work_dir=work, cached=found)
+    assert not found["b-1-py3-none-any.whl"].exists()  # forgotten: the next run downloads it
+    assert found["a-1-py3-none-any.whl"].exists()
