@@ -120,7 +120,10 @@ class PageFetcher:
     async def _cached_or_fetched(
         self, index: ResolvedIndex, name: NormalizedName, url: str, *, flat: bool
     ) -> tuple[CachedPage, bool] | Unavailable:
-        cached = await asyncio.to_thread(self._cache.read_page, index.key, name)
+        # Read and written here, not in a worker thread: the page is parsed on the loop anyway,
+        # reading it back holds the GIL (marshal), and a hop per page to a thread and back
+        # costs more (a cold lock of thousands of pages showed it as seconds of system time).
+        cached = self._cache.read_page(index.key, name)
         if self._settings.offline:
             if cached is None:
                 what = f"no cached page for `{name}` from index `{index.name}` ({redact_url(url)})"
@@ -151,7 +154,7 @@ class PageFetcher:
         else:
             # Parsed before it is stored: a page that does not parse is not kept.
             stored = _to_cached(response, now, flat=flat)
-        await asyncio.to_thread(self._cache.write_page, index.key, name, stored)
+        self._cache.write_page(index.key, name, stored)
         return stored, False
 
     def _local_simple_page(
