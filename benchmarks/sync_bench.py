@@ -9,8 +9,12 @@ Both tools first fill their caches once; then, five times each, a fresh empty ve
 - ``uv pip install --offline -r pylock.toml --python V/bin/python``.
 
 A second figure times the whole job with venv creation: ``ulock sync`` creating the venv
-itself, against ``uv venv`` followed by the same ``uv pip install``. Each figure is the median
-wall time and the median CPU time (user + system of the timed processes and their children).
+itself, against ``uv venv`` followed by the same ``uv pip install``. A third times both into
+a venv that already matches the lock (nothing to do). A fourth serves the same wheels over
+HTTP from this process (a flat index on 127.0.0.1), locks them as ``url`` entries, fills both
+caches once, and times the install into an empty venv from the warm caches (the server is
+not asked again: both find every file in their cache). Each figure is the median wall time
+and the median CPU time (user + system of the timed processes and their children).
 
     python benchmarks/sync_bench.py [--uv PATH] [--runs N]
 
@@ -20,6 +24,9 @@ uv is looked up on PATH, then in the test tools venv (``~/.cache/ulock-tests``).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import http.server
 import os
 import resource
 import shutil
@@ -27,7 +34,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -60,6 +69,37 @@ def _project(root: Path) -> Path:
     return project
 
 
+@contextlib.contextmanager
+def _serving(directory: Path) -> Iterator[str]:
+    """A flat index of ``directory`` over HTTP on 127.0.0.1 while the block runs: its URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _url_project(root: Path, url: str) -> Path:
+    project = root / "url-project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "bench"\nversion = "0.1"\nrequires-python = ">=3.8"\n'
+        'dependencies = ["pkg00"]\n\n'
+        f'[[tool.ulock.index]]\nname = "served"\nurl = "{url}"\nformat = "flat"\n'
+        "default = true\n"
+    )
+    return project
+
+
 def _uv() -> str | None:
     found = shutil.which("uv")
     if found:
@@ -89,6 +129,40 @@ def _median(times: list[tuple[float, float]]) -> str:
     wall = statistics.median(time for time, _ in times)
     cpu = statistics.median(cpu for _, cpu in times)
     return f"{wall:.3f} s wall, {cpu:.3f} s CPU"
+
+
+def _from_warm_caches(
+    root: Path,
+    project: Path,
+    fresh: Callable[[str], Path],
+    uv: str | None,
+    runs: int,
+    uv_env: dict[str, str],
+) -> dict[str, list[tuple[float, float]]]:
+    """Install times of the ``url`` lock from the warm caches (see the module docstring)."""
+    ulock = [sys.executable, "-m", "universal_lock"]
+    cache = root / "url-cache"
+    results: dict[str, list[tuple[float, float]]] = {}
+    with _serving(project / "whl") as url:
+        served = _url_project(root, url)
+        common = ["--directory", str(served), "--cache-dir", str(cache)]
+        subprocess.run([*ulock, "lock", *common], check=True, capture_output=True)
+        sync = [*ulock, "sync", *common, "--frozen", "--venv"]
+        _run([*sync, str(fresh("url-warm-ulock"))])
+        results["ulock sync"] = [_run([*sync, str(fresh(f"uu{i}"))]) for i in range(runs)]
+        if uv:
+            install = [uv, "pip", "install", "-r", "pylock.toml", "--python"]
+            venv_python = str(fresh("url-warm-uv") / "bin" / "python")
+            _run([*install, venv_python], cwd=served, env=uv_env)
+            results["uv pip install --offline"] = [
+                _run(
+                    [*install, str(fresh(f"uv{i}") / "bin" / "python"), "--offline"],
+                    cwd=served,
+                    env=uv_env,
+                )
+                for i in range(runs)
+            ]
+    return results
 
 
 def main() -> int:
@@ -139,11 +213,25 @@ def main() -> int:
                 venv = root / f"d{i}"
                 made = _run([args.uv, "venv", "--python", python, str(venv)], env=uv_env)
                 created["uv venv + uv pip install"].append(_add(made, uv_install(venv)))
+        unchanged: dict[str, list[tuple[float, float]]] = {
+            "ulock sync (nothing to do)": [ulock_sync(root / "c0") for _ in range(args.runs)]
+        }
+        if args.uv:
+            unchanged["uv pip install (nothing)"] = [
+                uv_install(root / "d0") for _ in range(args.runs)
+            ]
+        cached = _from_warm_caches(root, project, fresh, args.uv, args.runs, uv_env)
         print("\ninstall into an empty venv:")
         for name, times in results.items():
             print(f"  {name:28s} {_median(times)}")
         print("venv creation + install:")
         for name, times in created.items():
+            print(f"  {name:28s} {_median(times)}")
+        print("venv already synced:")
+        for name, times in unchanged.items():
+            print(f"  {name:28s} {_median(times)}")
+        print("files with a url, from the warm cache, into an empty venv:")
+        for name, times in cached.items():
             print(f"  {name:28s} {_median(times)}")
         if args.uv:
             ratio = statistics.median(time for time, _ in results["ulock sync"]) / (
