@@ -16,7 +16,7 @@ installing or removing anything there (pip, whose tag list the probe then report
 them, and the entry is not used.
 
 Not kept, so always probed: venvs that see the system site-packages, machines without glibc
-(musl's version comes from its loader) and Windows, venvs whose probe found pip (then pip's
+(musl's version comes from its loader; macOS) and Windows, venvs whose probe found pip (then pip's
 tag list is used, and pip is the venv's own), and a venv whose ``sys.prefix`` is not the
 directory above the interpreter's directory (the placeholder rule would not hold). A venv with
 a ``pip`` directory in its site-packages is never answered from the cache. A cache that cannot
