@@ -237,6 +237,7 @@ def upload_time(value: int | str) -> datetime | None:
 
 
 _INT64 = struct.Struct("<q")
+_UNPACK = _INT64.unpack_from
 _ABSENT = -(2**63)
 """What stands for ``None`` among packed integers (no size or time is this number)."""
 
@@ -266,6 +267,12 @@ class PackedInts(Sequence[int | None]):
     def __getitem__(self, row: slice) -> tuple[int | None, ...]: ...
 
     def __getitem__(self, row: int | slice) -> int | tuple[int | None, ...] | None:
+        if row.__class__ is int and row >= 0:  # the usual question, answered first
+            try:
+                (value,) = _UNPACK(self.data, row << 3)
+            except struct.error:
+                raise IndexError(row) from None
+            return None if value == _ABSENT else value
         if isinstance(row, slice):
             return tuple(self[index] for index in range(len(self))[row])
         if row < 0:
